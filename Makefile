@@ -1,0 +1,53 @@
+# Setup and everyday commands. `make run` and `make test` are all a new machine needs.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+export FLASK_APP := wsgi
+
+.PHONY: run test install install-dev translations browser db demo bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed translations
+
+install-dev: $(VENV)/.installed-dev translations browser
+
+# Compiled catalogues are build output; the .po files are the source.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -d app/translations >/dev/null
+
+# Debian's Chromium for the Playwright tests (Playwright's own browser download is not used).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null; }
+
+db: install
+	$(BIN)/flask db upgrade
+	$(BIN)/flask processes deploy
+
+demo: db
+	$(BIN)/flask demo load
+
+run: demo
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+test: install-dev
+	$(BIN)/python -m pytest -q
+
+bench: install-dev
+	$(BIN)/python bench/lifecycle.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

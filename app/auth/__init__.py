@@ -1,0 +1,3 @@
+"""Sign-in for the web UI (session cookie) and the API (bearer tokens)."""
+
+from .tokens import setup_auth  # noqa: F401

@@ -1,0 +1,69 @@
+"""Configuration: defaults, overridden by HOTLINE_* / DATABASE_URL environment variables."""
+
+import os
+import secrets
+
+DEFAULTS = {
+    "SECRET_KEY": None,
+    "SQLALCHEMY_DATABASE_URI": None,
+    "SQLALCHEMY_ENGINE_OPTIONS": {},
+    "BABEL_DEFAULT_LOCALE": "zh_CN",
+    "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+    "LANGUAGES": ["zh_CN", "en"],
+    "BPMN_FOLDER": None,
+    "FORMS_FOLDER": None,
+    "API_TOKEN_MAX_AGE_SECONDS": 12 * 3600,
+    "MAX_REPROCESSING_ROUNDS": 2,
+    "APPEAL_CONTENT_MAX_CHARS": 5000,
+    "SCHEDULER_ENABLED": False,
+    "WTF_CSRF_TIME_LIMIT": None,
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+}
+
+# Appeal type → top-level process id in bpmn/.
+PROCESS_BY_APPEAL_TYPE = {
+    "consultation": "consultation",
+    "help": "complaint",
+    "complaint": "complaint",
+    "report": "complaint",
+    "suggestion": "complaint",
+    "praise": "complaint",
+}
+
+
+def load_config(app, overrides=None):
+    """Fill app.config from defaults, the environment and explicit overrides."""
+    root = os.path.dirname(app.root_path)
+    app.config.update(DEFAULTS)
+    app.config["BPMN_FOLDER"] = os.path.join(root, "bpmn")
+    app.config["FORMS_FOLDER"] = os.path.join(root, "forms")
+
+    env_url = os.environ.get("DATABASE_URL")
+    if env_url:
+        app.config["SQLALCHEMY_DATABASE_URI"] = env_url
+    if os.environ.get("HOTLINE_SECRET_KEY"):
+        app.config["SECRET_KEY"] = os.environ["HOTLINE_SECRET_KEY"]
+    if os.environ.get("HOTLINE_SCHEDULER") == "1":
+        app.config["SCHEDULER_ENABLED"] = True
+
+    app.config.update(overrides or {})
+
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        os.makedirs(app.instance_path, exist_ok=True)
+        path = os.path.join(app.instance_path, "hotline.sqlite3")
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _instance_secret(app.instance_path)
+
+
+def _instance_secret(instance_path):
+    """Return a per-installation secret key kept in instance/, creating it once."""
+    os.makedirs(instance_path, exist_ok=True)
+    path = os.path.join(instance_path, "secret_key")
+    if not os.path.exists(path):
+        with open(path, "w", encoding="ascii") as handle:
+            handle.write(secrets.token_hex(32))
+        os.chmod(path, 0o600)
+    with open(path, encoding="ascii") as handle:
+        return handle.read().strip()

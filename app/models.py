@@ -1,0 +1,7 @@
+"""Import every model module so Alembic and create_app see all tables."""
+
+from .appeals.models import Appeal, AppealCounter, Category, IdempotencyRecord  # noqa: F401
+from .audit.models import AuditEvent  # noqa: F401
+from .orgs.models import OrgUnit, User  # noqa: F401
+from .processes.models import PendingMessage, ProcessVersion, WorkflowInstance  # noqa: F401
+from .tasks.models import HumanTask  # noqa: F401

@@ -1,0 +1,57 @@
+"""Deployed process versions and per-appeal workflow instances."""
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+
+
+class ProcessVersion(db.Model):
+    """An immutable deployment of a process: its BPMN files and parsed spec, stored once."""
+
+    __tablename__ = "process_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(100), index=True)
+    version: Mapped[int]
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    documents: Mapped[str] = mapped_column(Text)
+    spec: Mapped[str] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(default=False)
+    note: Mapped[str] = mapped_column(String(500), default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class WorkflowInstance(db.Model):
+    """The serialized engine state of one appeal, as opaque compressed JSON text.
+
+    ``state`` is bytes, never a JSON column, because SpiffWorkflow 3.2.0 needs
+    the stored task order back exactly as written.
+    """
+
+    __tablename__ = "workflow_instance"
+    __table_args__ = (Index("ix_workflow_instance_next_timer_due", "next_timer_due"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appeal_id: Mapped[int] = mapped_column(ForeignKey("appeal.id"), unique=True)
+    process_version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"))
+    state: Mapped[bytes] = mapped_column(LargeBinary)
+    state_format: Mapped[int]
+    completed: Mapped[bool] = mapped_column(default=False)
+    next_timer_due: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PendingMessage(db.Model):
+    """A BPMN message that arrived before its catch event was waiting; retried after each run."""
+
+    __tablename__ = "pending_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("workflow_instance.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    payload: Mapped[str] = mapped_column(Text, default="{}")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,149 @@
+"""Deploying process versions and loading, running and saving workflow instances."""
+
+import json
+import logging
+import os
+
+from sqlalchemy import func, select, update
+
+from ..core.db import utcnow
+from ..engine import runner
+from ..engine.serialization import (
+    STATE_FORMAT,
+    deserialize_specs,
+    dump_state,
+    load_state,
+    read_envelope,
+    serialize_specs,
+)
+from ..engine.specs import SpecCache, bundle_for, parse_bundle
+from ..extensions import db
+from .models import ProcessVersion, WorkflowInstance
+
+log = logging.getLogger(__name__)
+
+
+def _load_spec_from_database(spec_hash):
+    text = db.session.execute(
+        select(ProcessVersion.spec).where(ProcessVersion.content_hash == spec_hash)
+    ).scalar_one()
+    return deserialize_specs(text)
+
+
+SPEC_CACHE = SpecCache(_load_spec_from_database)
+
+
+def read_bpmn_folder(folder):
+    """Return {filename: bytes} for every .bpmn file in a folder."""
+    documents = {}
+    for name in sorted(os.listdir(folder)):
+        if name.endswith(".bpmn"):
+            with open(os.path.join(folder, name), "rb") as handle:
+                documents[name] = handle.read()
+    return documents
+
+
+def deploy(documents, process_id, author_id=None, note=""):
+    """Store a new active version of a process unless identical content is already deployed.
+
+    Returns the ProcessVersion. The caller owns the transaction.
+    """
+    bundle = parse_bundle(bundle_for(documents, process_id), process_id)
+    existing = db.session.scalar(
+        select(ProcessVersion).where(ProcessVersion.content_hash == bundle.content_hash)
+    )
+    if existing is not None:
+        _activate(existing)
+        return existing
+
+    last = db.session.scalar(
+        select(func.max(ProcessVersion.version)).where(ProcessVersion.process_id == process_id)
+    )
+    version = ProcessVersion(
+        process_id=process_id,
+        version=(last or 0) + 1,
+        content_hash=bundle.content_hash,
+        documents=json.dumps({name: data.decode("utf-8") for name, data in bundle.documents.items()}, ensure_ascii=False),
+        spec=serialize_specs(bundle.spec, bundle.subprocess_specs),
+        note=note,
+        created_by_id=author_id,
+        created_at=utcnow(),
+    )
+    db.session.add(version)
+    db.session.flush()
+    _activate(version)
+    SPEC_CACHE.put(bundle.content_hash, bundle.spec, bundle.subprocess_specs)
+    log.info("process.deployed process_id=%s version=%s hash=%s", process_id, version.version, bundle.content_hash[:12])
+    return version
+
+
+def _activate(version):
+    db.session.execute(
+        update(ProcessVersion)
+        .where(ProcessVersion.process_id == version.process_id, ProcessVersion.id != version.id)
+        .values(active=False)
+    )
+    version.active = True
+
+
+def active_version(process_id):
+    """Return the active ProcessVersion of a process, or None when it was never deployed."""
+    return db.session.scalar(
+        select(ProcessVersion).where(ProcessVersion.process_id == process_id, ProcessVersion.active.is_(True))
+    )
+
+
+def start_instance(appeal, version, data):
+    """Create the workflow instance of an appeal and run it to its first waiting point."""
+    spec, subprocess_specs = SPEC_CACHE.get(version.content_hash)
+    workflow = runner.start_workflow(spec, subprocess_specs, data)
+    instance = WorkflowInstance(
+        appeal_id=appeal.id,
+        process_version_id=version.id,
+        state=b"",
+        state_format=STATE_FORMAT,
+        updated_at=utcnow(),
+    )
+    instance.spec_hash = version.content_hash
+    save_instance(instance, workflow)
+    db.session.add(instance)
+    return instance, workflow
+
+
+def lock_instance_for_task(task_id):
+    """Lock and return the instance that owns a human task (row lock on PostgreSQL)."""
+    from ..tasks.models import HumanTask
+
+    query = (
+        select(WorkflowInstance, ProcessVersion.content_hash)
+        .join(HumanTask, HumanTask.appeal_id == WorkflowInstance.appeal_id)
+        .join(ProcessVersion, ProcessVersion.id == WorkflowInstance.process_version_id)
+        .where(HumanTask.id == task_id)
+        .with_for_update(of=WorkflowInstance)
+    )
+    row = db.session.execute(query).first()
+    if row is None:
+        return None
+    instance, spec_hash = row
+    instance.spec_hash = spec_hash
+    return instance
+
+
+def load_workflow(instance):
+    """Deserialize an instance's workflow using the shared spec cache."""
+    return load_state(instance.state, SPEC_CACHE, runner.SCRIPT_ENGINE)
+
+
+def save_instance(instance, workflow):
+    """Write the workflow's state and timer due time onto the instance row."""
+    instance.state = dump_state(workflow, instance.spec_hash)
+    instance.state_format = STATE_FORMAT
+    instance.completed = workflow.is_completed()
+    instance.next_timer_due = runner.next_timer_due(workflow)
+    instance.updated_at = utcnow()
+
+
+def read_stored_state(instance):
+    """Return the instance's stored envelope as a dict, for diagnostics and tests."""
+    return read_envelope(instance.state)
+

@@ -1,0 +1,80 @@
+"""Task queue endpoints of the JSON API."""
+
+from flask import jsonify, request
+from flask_login import current_user
+
+from ..api import api_bp, json_body, load_with, require_user
+from ..orgs.services import departments_under
+from . import services
+from .schemas import CompleteTaskSchema, TaskQuerySchema, TaskSchema
+
+
+def task_document(task, with_form=False):
+    """Build the API representation of a human task."""
+    document = {
+        "id": task.id,
+        "appeal_number": task.appeal.number,
+        "appeal_type": task.appeal.appeal_type,
+        "urgency": task.appeal.urgency,
+        "category_code": task.appeal.category_code,
+        "name": task.name,
+        "title": task.title,
+        "form": task.form,
+        "role": task.role,
+        "candidate_org_id": task.candidate_org_id,
+        "assignee": task.assignee.username if task.assignee else None,
+        "status": task.status,
+        "created_at": task.created_at,
+        "due_at": task.due_at,
+        "claimed_at": task.claimed_at,
+        "completed_at": task.completed_at,
+    }
+    if with_form:
+        form = services.form_registry().get(task.form)
+        document["form_schema"] = form.schema
+        document["choices"] = task_choices(task, form)
+    return TaskSchema().dump(document)
+
+
+def task_choices(task, form):
+    """Return the allowed values of fields whose options come from the database."""
+    choices = {}
+    for name, field in form.fields.items():
+        if field.get("x-widget") == "department":
+            choices[name] = [{"id": unit.id, "name": unit.name} for unit in departments_under(task.appeal.centre)]
+    return choices
+
+
+@api_bp.get("/tasks")
+@require_user
+def list_tasks():
+    query = load_with(TaskQuerySchema(), request.args.to_dict())
+    tasks = services.list_tasks(current_user, **query)
+    return jsonify({"items": [task_document(task) for task in tasks]})
+
+
+@api_bp.get("/tasks/<int:task_id>")
+@require_user
+def get_task(task_id):
+    task = services.get_visible_task(current_user, task_id)
+    return jsonify(task_document(task, with_form=True))
+
+
+@api_bp.post("/tasks/<int:task_id>/claim")
+@require_user
+def claim_task(task_id):
+    return jsonify(task_document(services.claim_task(current_user, task_id)))
+
+
+@api_bp.post("/tasks/<int:task_id>/release")
+@require_user
+def release_task(task_id):
+    return jsonify(task_document(services.release_task(current_user, task_id)))
+
+
+@api_bp.post("/tasks/<int:task_id>/complete")
+@require_user
+def complete_task(task_id):
+    body = load_with(CompleteTaskSchema(), json_body())
+    task = services.complete_task(current_user, task_id, body["data"])
+    return jsonify(task_document(task))

@@ -1,0 +1,202 @@
+"""Task queues: list, claim, release and complete human tasks."""
+
+import logging
+
+from flask import current_app
+from SpiffWorkflow.exceptions import WorkflowException
+from sqlalchemy import case, select, update
+
+from ..appeals.models import Appeal
+from ..audit.services import record_event
+from ..core.db import utcnow, write_transaction
+from ..core.errors import Forbidden, InvalidInput, TaskAlreadyClaimed, TaskNotFound, TaskNotOpen, WorkflowFailed
+from ..engine import runner
+from ..engine.errors import EngineError
+from ..extensions import db
+from ..orgs.models import OrgUnit
+from ..processes import services as processes
+from ..processes.forms import FieldError, validate_form
+from .models import HumanTask
+from .sync import sync_tasks
+
+log = logging.getLogger(__name__)
+
+ACTIVE_STATUSES = ("open", "claimed")
+URGENCY_ORDER = case({"very_urgent": 0, "urgent": 1}, value=Appeal.urgency, else_=2)
+SORTS = {
+    "created": HumanTask.created_at.asc(),
+    "-created": HumanTask.created_at.desc(),
+    "urgency": URGENCY_ORDER,
+    "due": HumanTask.due_at.asc(),
+}
+SCOPES = ("all", "mine", "claimable")
+
+
+def form_registry():
+    """Return the application's form registry."""
+    return current_app.extensions["hotline.forms"]
+
+
+def _visible_condition(user):
+    return OrgUnit.path.like(user.org_unit.path + "%")
+
+
+def can_act(user, task):
+    """Return True when the user's role and unit match the task's lane and candidate unit."""
+    return user.has_role(task.role) and task.candidate_org_id == user.org_unit_id
+
+
+def list_tasks(user, scope="all", appeal_type=None, category=None, urgency=None, status=None, sort="created", limit=200):
+    """Return the user's tasks: claimed by them, claimable by their org and role, or both."""
+    mine = (HumanTask.assignee_id == user.id) & (HumanTask.status == "claimed")
+    claimable = (
+        (HumanTask.status == "open")
+        & (HumanTask.candidate_org_id == user.org_unit_id)
+        & HumanTask.role.in_(sorted(user.roles))
+    )
+    condition = {"mine": mine, "claimable": claimable}.get(scope, mine | claimable)
+
+    query = select(HumanTask).join(Appeal, Appeal.id == HumanTask.appeal_id).where(condition)
+    if appeal_type:
+        query = query.where(Appeal.appeal_type == appeal_type)
+    if category:
+        query = query.where(Appeal.category_code.startswith(category))
+    if urgency:
+        query = query.where(Appeal.urgency == urgency)
+    if status:
+        query = query.where(HumanTask.status == status)
+
+    query = query.order_by(SORTS.get(sort, SORTS["created"]), HumanTask.id).limit(limit)
+    return db.session.scalars(query).unique().all()
+
+
+def get_visible_task(user, task_id, lock=False):
+    """Return a task the user may see, or raise TaskNotFound (also for tasks outside their subtree)."""
+    query = (
+        select(HumanTask)
+        .join(OrgUnit, OrgUnit.id == HumanTask.candidate_org_id)
+        .where(HumanTask.id == task_id, _visible_condition(user))
+    )
+    task = db.session.scalars(query).unique().first()
+    if task is None:
+        raise TaskNotFound(task_id)
+    return task
+
+
+def _check_can_act(user, task):
+    if not can_act(user, task):
+        raise Forbidden(f"task {task.id} is for role '{task.role}' in another unit; you may view it but not act on it")
+
+
+def claim_task(user, task_id):
+    """Sign for a task; exactly one of many concurrent claims succeeds."""
+    with write_transaction():
+        task = get_visible_task(user, task_id)
+        _check_can_act(user, task)
+        if task.status not in ACTIVE_STATUSES:
+            raise TaskNotOpen(task_id, task.status)
+
+        now = utcnow()
+        result = db.session.execute(
+            update(HumanTask)
+            .where(HumanTask.id == task_id, HumanTask.status == "open")
+            .values(status="claimed", assignee_id=user.id, claimed_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            raise TaskAlreadyClaimed(task_id)
+
+        record_event("task.claimed", task.appeal_id, user.id, task.name, task_id=task.id)
+
+    db.session.refresh(task)
+    return task
+
+
+def release_task(user, task_id):
+    """Give a claimed task back to its org's queue."""
+    with write_transaction():
+        task = get_visible_task(user, task_id)
+        if task.status != "claimed":
+            raise TaskNotOpen(task_id, task.status)
+        if task.assignee_id != user.id:
+            raise Forbidden(f"task {task_id} is claimed by another user; only they can release it")
+
+        task.status = "open"
+        task.assignee_id = None
+        task.claimed_at = None
+        record_event("task.released", task.appeal_id, user.id, task.name, task_id=task.id)
+    return task
+
+
+def _check_department_fields(form, data, appeal):
+    errors = []
+    for name, field in form.fields.items():
+        if field.get("x-widget") != "department" or name not in data:
+            continue
+        unit = db.session.get(OrgUnit, data[name])
+        centre = appeal.centre
+        if unit is None or unit.kind != "department" or not unit.path.startswith(centre.path):
+            errors.append(
+                FieldError(
+                    name,
+                    "unknown_department",
+                    f"must be the id of a department under {centre.name}",
+                    {"unit": centre.name},
+                )
+            )
+    return errors
+
+
+def complete_task(user, task_id, form_data):
+    """Validate the form and complete the task in one transaction; any failure changes nothing."""
+    with write_transaction():
+        instance = processes.lock_instance_for_task(task_id)
+        task = get_visible_task(user, task_id)
+        if instance is None:
+            raise TaskNotFound(task_id)
+        _check_can_act(user, task)
+        if task.status not in ACTIVE_STATUSES:
+            raise TaskNotOpen(task_id, task.status)
+        if task.status == "claimed" and task.assignee_id != user.id:
+            raise TaskAlreadyClaimed(task_id)
+
+        check_form(task.form, form_data, task.appeal)
+        workflow = processes.load_workflow(instance)
+        complete_loaded(user, task, instance, workflow, form_data)
+    return task
+
+
+def check_form(form_name, form_data, appeal, prefix=""):
+    """Raise InvalidInput naming every invalid field of a form submission."""
+    form = form_registry().get(form_name)
+    errors = validate_form(form, form_data) or _check_department_fields(form, form_data, appeal)
+    if errors:
+        raise InvalidInput(
+            f"form {form_name} has {len(errors)} invalid field(s)",
+            {prefix + error.field: error.message for error in errors},
+            {prefix + error.field: error for error in errors},
+        )
+
+
+def complete_loaded(user, task, instance, workflow, form_data):
+    """Complete a checked task on a loaded workflow, save it and sync the queue.
+
+    Runs inside the caller's write transaction, after the form was validated.
+    """
+    known = {str(ready.id) for ready in runner.ready_user_tasks(workflow)}
+    try:
+        runner.complete_user_task(workflow, task.engine_task_id, form_data)
+    except (WorkflowException, EngineError) as exc:
+        log.warning("task.complete_failed task_id=%s appeal_id=%s error=%s", task.id, task.appeal_id, exc)
+        raise WorkflowFailed(f"the process could not continue after task {task.id}: {exc}") from exc
+
+    now = utcnow()
+    processes.save_instance(instance, workflow)
+    task.status = "completed"
+    task.completed_at = now
+    task.completed_by_id = user.id
+    if task.assignee_id is None:
+        task.assignee = user
+        task.claimed_at = now
+    sync_tasks(task.appeal, workflow, known - {task.engine_task_id}, now)
+    record_event("task.completed", task.appeal_id, user.id, task.name, task_id=task.id, form_name=task.form, form=form_data)

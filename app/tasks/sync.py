@@ -1,0 +1,64 @@
+"""Copying the engine's READY user tasks into the human_task queue after each run."""
+
+from sqlalchemy import update
+
+from ..engine import runner
+from ..extensions import db
+from .models import HumanTask
+
+
+def _candidate_org_id(value):
+    # Candidate expressions come from diagrams; anything but a positive int means "nobody".
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        return None
+    return value
+
+
+def sync_tasks(appeal, workflow, known_task_ids, now):
+    """Insert rows for new READY user tasks and cancel rows whose task went away.
+
+    ``known_task_ids`` are the engine ids that already have open or claimed rows
+    (the READY user tasks before the run), so no query is needed here.
+    Returns the list of UserTaskInfo now READY.
+    """
+    ready = [runner.describe_user_task(task) for task in runner.ready_user_tasks(workflow)]
+    ready_ids = {info.task_id for info in ready}
+
+    for info in ready:
+        if info.task_id in known_task_ids:
+            continue
+        db.session.add(
+            HumanTask(
+                appeal_id=appeal.id,
+                engine_task_id=info.task_id,
+                name=info.name,
+                title=info.title,
+                form=info.form,
+                role=info.lane,
+                candidate_org_id=_candidate_org_id(info.candidate_org),
+                status="open",
+                created_at=now,
+            )
+        )
+
+    vanished = [task_id for task_id in known_task_ids if task_id not in ready_ids]
+    if vanished:
+        db.session.execute(
+            update(HumanTask)
+            .where(HumanTask.engine_task_id.in_(vanished), HumanTask.status.in_(("open", "claimed")))
+            .values(status="cancelled", completed_at=now)
+        )
+
+    _update_appeal_status(appeal, workflow, ready, now)
+    return ready
+
+
+def _update_appeal_status(appeal, workflow, ready, now):
+    if workflow.is_completed():
+        appeal.status = "archived"
+        appeal.closure = str(runner.workflow_data(workflow).get("closure") or "completed")[:40]
+        appeal.closed_at = now
+        return
+
+    statuses = [info.appeal_status for info in ready if info.appeal_status]
+    appeal.status = statuses[0] if statuses else "in_progress"

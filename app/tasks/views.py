@@ -1,0 +1,89 @@
+"""Web pages: task queues and the task form."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..core.errors import Conflict, Forbidden, InvalidInput
+from ..web import web_bp
+from ..web.formdata import parse_submission
+from . import services
+from .api import task_choices
+from .schemas import TaskQuerySchema
+
+FILTERS = ("scope", "appeal_type", "category", "urgency", "status", "sort")
+
+
+@web_bp.get("/")
+@login_required
+def home():
+    return redirect(url_for("web.task_list"))
+
+
+@web_bp.get("/tasks")
+@login_required
+def task_list():
+    errors = TaskQuerySchema().validate(request.args.to_dict())
+    query = {key: request.args.get(key) or None for key in FILTERS if key not in errors}
+    query["scope"] = query.get("scope") or "all"
+    query["sort"] = query.get("sort") or "created"
+    tasks = services.list_tasks(current_user, **query)
+    return render_template("tasks/list.html", tasks=tasks, filters=query, filter_errors=errors)
+
+
+def _render_task(task, errors=None, values=None, status=200):
+    form = services.form_registry().get(task.form)
+    return render_template(
+        "tasks/detail.html",
+        task=task,
+        form=form,
+        choices=task_choices(task, form),
+        errors=errors or {},
+        values=values or {},
+        can_act=services.can_act(current_user, task),
+    ), status
+
+
+@web_bp.get("/tasks/<int:task_id>")
+@login_required
+def task_page(task_id):
+    return _render_task(services.get_visible_task(current_user, task_id))
+
+
+@web_bp.post("/tasks/<int:task_id>/claim")
+@login_required
+def task_claim(task_id):
+    try:
+        services.claim_task(current_user, task_id)
+        flash(_("Task claimed."), "success")
+    except (Conflict, Forbidden) as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("web.task_page", task_id=task_id))
+
+
+@web_bp.post("/tasks/<int:task_id>/release")
+@login_required
+def task_release(task_id):
+    try:
+        services.release_task(current_user, task_id)
+        flash(_("Task released to your unit's queue."), "success")
+    except (Conflict, Forbidden) as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("web.task_page", task_id=task_id))
+
+
+@web_bp.post("/tasks/<int:task_id>/complete")
+@login_required
+def task_complete(task_id):
+    task = services.get_visible_task(current_user, task_id)
+    form = services.form_registry().get(task.form)
+    data = parse_submission(form.schema, request.form)
+    try:
+        services.complete_task(current_user, task_id, data)
+    except InvalidInput as exc:
+        return _render_task(task, errors=exc.field_errors or exc.fields, values=request.form, status=422)
+    except (Conflict, Forbidden) as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("web.task_page", task_id=task_id))
+    flash(_("Task completed."), "success")
+    return redirect(url_for("web.appeal_page", number=task.appeal.number))

@@ -1,0 +1,120 @@
+"""Display labels for codes stored in the database; translated through Babel."""
+
+from flask_babel import lazy_gettext as _l
+
+APPEAL_TYPE_LABELS = {
+    "consultation": _l("Consultation"),
+    "help": _l("Help"),
+    "complaint": _l("Complaint"),
+    "report": _l("Report"),
+    "suggestion": _l("Suggestion"),
+    "praise": _l("Praise"),
+}
+CHANNEL_LABELS = {
+    "phone_12345": _l("12345 phone"),
+    "merged_line": _l("Merged line"),
+    "web": _l("Website"),
+    "app": _l("App"),
+    "wechat": _l("WeChat"),
+    "enterprise_line": _l("Enterprise line"),
+}
+URGENCY_LABELS = {"normal": _l("Normal"), "urgent": _l("Urgent"), "very_urgent": _l("Very urgent")}
+APPEAL_STATUS_LABELS = {
+    "registered": _l("Registered"),
+    "awaiting_triage": _l("Awaiting answer or dispatch"),
+    "awaiting_dispatch": _l("Awaiting dispatch"),
+    "dispatched": _l("Dispatched"),
+    "awaiting_review": _l("Awaiting review"),
+    "awaiting_callback": _l("Awaiting callback"),
+    "awaiting_judgment": _l("Awaiting judgment"),
+    "reprocessing": _l("Reprocessing"),
+    "in_progress": _l("In progress"),
+    "archived": _l("Archived"),
+}
+CLOSURE_LABELS = {
+    "direct_answer": _l("Answered directly"),
+    "satisfied": _l("Citizen satisfied"),
+    "basically_satisfied": _l("Citizen basically satisfied"),
+    "dissatisfied": _l("Citizen dissatisfied"),
+    "dissatisfaction_unreasonable": _l("Dissatisfaction judged unreasonable"),
+    "unresolved": _l("Unresolved after the reprocessing limit"),
+}
+TASK_STATUS_LABELS = {
+    "open": _l("Open"),
+    "claimed": _l("Claimed"),
+    "completed": _l("Completed"),
+    "cancelled": _l("Cancelled"),
+}
+TASK_TITLE_LABELS = {
+    "triage": _l("Answer or dispatch"),
+    "dispatch": _l("Dispatch"),
+    "reply": _l("Reply"),
+    "review": _l("Review reply"),
+    "callback": _l("Callback"),
+    "judgment": _l("Judge dissatisfaction"),
+    "rework": _l("Reply again"),
+    "rework_review": _l("Review reply"),
+    "rework_callback": _l("Callback"),
+}
+ROLE_LABELS = {
+    "agent": _l("Agent"),
+    "dispatcher": _l("Dispatcher"),
+    "handler": _l("Handler"),
+    "supervisor": _l("Supervisor"),
+    "commissioner": _l("Policy commissioner"),
+    "designer": _l("Process designer"),
+    "admin": _l("Administrator"),
+}
+EVENT_LABELS = {
+    "appeal.registered": _l("Registered"),
+    "appeal.confidential_read": _l("Confidential appeal read"),
+    "task.claimed": _l("Claimed"),
+    "task.released": _l("Released"),
+    "task.completed": _l("Completed"),
+}
+
+# Messages for form field errors, by FieldError.code.
+FIELD_ERROR_LABELS = {
+    "required": _l("This field is required."),
+    "enum": _l("Choose one of the listed options."),
+    "type": _l("This value has the wrong type."),
+    "min_length": _l("Enter at least %(limit)s characters."),
+    "max_length": _l("Enter at most %(limit)s characters."),
+    "minimum": _l("Enter a value of at least %(limit)s."),
+    "maximum": _l("Enter a value of at most %(limit)s."),
+    "unknown_department": _l("Choose a department under %(unit)s."),
+    "unknown_field": _l("This field is not part of the form."),
+    "too_large": _l("The form is too large."),
+}
+
+
+def describe_error(error):
+    """Return a field error in the user's language."""
+    from flask_babel import gettext
+
+    code = getattr(error, "code", None)
+    if code in FIELD_ERROR_LABELS:
+        return str(FIELD_ERROR_LABELS[code]) % {key: value for key, value in error.params.items()}
+    return gettext(str(getattr(error, "message", error)))
+
+
+def label(mapping, code):
+    """Return the translated label of a code, or the code itself when it has none."""
+    return mapping.get(code, code) if code is not None else ""
+
+
+def template_helpers():
+    """Return the label tables and helper made available to every template."""
+    return {
+        "APPEAL_TYPE_LABELS": APPEAL_TYPE_LABELS,
+        "CHANNEL_LABELS": CHANNEL_LABELS,
+        "URGENCY_LABELS": URGENCY_LABELS,
+        "APPEAL_STATUS_LABELS": APPEAL_STATUS_LABELS,
+        "CLOSURE_LABELS": CLOSURE_LABELS,
+        "TASK_STATUS_LABELS": TASK_STATUS_LABELS,
+        "TASK_TITLE_LABELS": TASK_TITLE_LABELS,
+        "ROLE_LABELS": ROLE_LABELS,
+        "EVENT_LABELS": EVENT_LABELS,
+        "label": label,
+        "describe_error": describe_error,
+    }
