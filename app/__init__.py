@@ -2,9 +2,10 @@
 
 import logging
 
-from flask import Flask, request, session
+from flask import Flask, g, request, session
 
 from .config import load_config
+from .core.db import clear_write_request, mark_write_request
 from .extensions import babel, csrf, db, login_manager, migrate
 from .processes.forms import FormRegistry
 
@@ -18,6 +19,17 @@ def select_locale():
     if requested in languages:
         session["lang"] = requested
     return session.get("lang") if session.get("lang") in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _declare_write_intent():
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        g.write_intent_token = mark_write_request()
+
+
+def _clear_write_intent(exc):
+    token = g.pop("write_intent_token", None)
+    if token is not None:
+        clear_write_request(token)
 
 
 def create_app(config=None):
@@ -41,6 +53,8 @@ def create_app(config=None):
     from .web.errors import register_error_handlers
 
     setup_auth(app)
+    app.before_request(_declare_write_intent)
+    app.teardown_request(_clear_write_intent)
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(web_bp)

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from app import create_app
+from app.config import normalize_database_url
 from app.extensions import db
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -24,7 +25,7 @@ def _reset_postgres(url):
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
-    url = os.environ.get("TEST_DATABASE_URL")
+    url = normalize_database_url(os.environ.get("TEST_DATABASE_URL"))
     if url:
         _reset_postgres(url)
         return url

@@ -42,20 +42,38 @@ def _tune_sqlite(dbapi_connection, connection_record):
 @event.listens_for(Engine, "begin")
 def _begin_sqlite(connection):
     if connection.dialect.name != "sqlite":
+        connection.info["can_write"] = True
         return
 
     # A deferred transaction that reads and then writes can fail with
     # "database is locked" without waiting; IMMEDIATE waits for the lock instead.
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+    immediate = _write_intent.get()
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    connection.info["can_write"] = immediate
+
+
+def mark_write_request():
+    """Declare that the current request will write, so its first transaction takes the write lock.
+
+    Returns a token for ``clear_write_request`` at the end of the request.
+    """
+    return _write_intent.set(True)
+
+
+def clear_write_request(token):
+    """Undo ``mark_write_request``, so a reused thread starts its next request read-only."""
+    _write_intent.reset(token)
 
 
 @contextmanager
 def write_transaction():
     """Run the block in one transaction that commits at the end or rolls back on error."""
     session = db.session()
-    if session.in_transaction():
-        # A read earlier in the request opened a transaction without the write lock.
-        session.rollback()
+    if session.in_transaction() and not session.connection().info.get("can_write"):
+        # A read earlier in the request opened an SQLite transaction without the
+        # write lock. Ending it with a commit (not a rollback) keeps loaded
+        # objects such as the current user from being expired and loaded again.
+        session.commit()
 
     token = _write_intent.set(True)
     try:
