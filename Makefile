@@ -41,7 +41,7 @@ demo: db
 	$(BIN)/flask demo load
 
 run: demo
-	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+	HOTLINE_SCHEDULER=1 $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 test: install-dev
 	$(BIN)/python -m pytest -q

@@ -60,4 +60,9 @@ def create_app(config=None):
     app.register_blueprint(web_bp)
     register_error_handlers(app)
     register_cli(app)
+
+    if app.config["SCHEDULER_ENABLED"]:
+        from .scheduler import start_scheduler
+
+        app.extensions["hotline.scheduler"] = start_scheduler(app)
     return app

@@ -10,6 +10,7 @@ from .processes import services as processes
 
 processes_cli = AppGroup("processes", help="Deploy the BPMN process diagrams.")
 demo_cli = AppGroup("demo", help="Demo data.")
+timers_cli = AppGroup("timers", help="BPMN timers.")
 
 
 def deploy_shipped_processes(echo=click.echo):
@@ -35,7 +36,16 @@ def demo_load_command():
     load_demo(click.echo)
 
 
+@timers_cli.command("fire")
+def timers_fire_command():
+    """Fire every BPMN timer that is due now (the scheduler does this every few seconds)."""
+    from .processes.events import fire_due_timers
+
+    click.echo(f"Advanced {fire_due_timers()} workflow instance(s).")
+
+
 def register_cli(app):
     """Attach the command groups to the app."""
     app.cli.add_command(processes_cli)
+    app.cli.add_command(timers_cli)
     app.cli.add_command(demo_cli)

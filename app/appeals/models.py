@@ -2,9 +2,10 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.types import UTCDateTime
 from ..extensions import db
 from ..orgs.models import OrgUnit, User
 
@@ -56,8 +57,8 @@ class Appeal(db.Model):
     status: Mapped[str] = mapped_column(String(32), default="registered")
     closure: Mapped[str | None] = mapped_column(String(40))
     registered_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     category = relationship(Category, lazy="joined")
     region = relationship(OrgUnit, foreign_keys=[region_id], lazy="joined")
@@ -85,4 +86,4 @@ class IdempotencyRecord(db.Model):
     key: Mapped[str] = mapped_column(String(100))
     request_hash: Mapped[str] = mapped_column(String(64))
     appeal_id: Mapped[int] = mapped_column(ForeignKey("appeal.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -2,9 +2,10 @@
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.types import UTCDateTime
 from ..extensions import db
 from ..orgs.models import User
 
@@ -21,6 +22,6 @@ class AuditEvent(db.Model):
     event: Mapped[str] = mapped_column(String(50))
     task_name: Mapped[str | None] = mapped_column(String(100))
     detail: Mapped[str] = mapped_column(Text, default="{}")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     actor = relationship(User, lazy="joined")

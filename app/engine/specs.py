@@ -26,9 +26,12 @@ class ParsedBundle:
     documents: dict
 
 
-def content_hash(documents):
-    """Return the SHA-256 of a bundle: file names and bytes, in name order."""
-    digest = hashlib.sha256()
+def content_hash(documents, process_id):
+    """Return the SHA-256 of a bundle: the top process id, then file names and bytes in name order.
+
+    The process id is part of the hash because one file can define several processes.
+    """
+    digest = hashlib.sha256(process_id.encode("utf-8") + b"\0")
     for name in sorted(documents):
         data = documents[name]
         if isinstance(data, str):
@@ -85,7 +88,7 @@ def parse_bundle(documents, process_id):
     except ValidationException as exc:
         raise _rejection(exc, process_id) from exc
 
-    return ParsedBundle(process_id, content_hash(documents), spec, subprocess_specs, dict(documents))
+    return ParsedBundle(process_id, content_hash(documents, process_id), spec, subprocess_specs, dict(documents))
 
 
 class SpecCache:

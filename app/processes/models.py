@@ -2,9 +2,10 @@
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..core.types import UTCDateTime
 from ..extensions import db
 
 
@@ -22,7 +23,7 @@ class ProcessVersion(db.Model):
     active: Mapped[bool] = mapped_column(default=False)
     note: Mapped[str] = mapped_column(String(500), default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class WorkflowInstance(db.Model):
@@ -41,8 +42,10 @@ class WorkflowInstance(db.Model):
     state: Mapped[bytes] = mapped_column(LargeBinary)
     state_format: Mapped[int]
     completed: Mapped[bool] = mapped_column(default=False)
-    next_timer_due: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    next_timer_due: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Messages waiting in pending_message; checked before querying that table after each run.
+    pending_messages: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class PendingMessage(db.Model):
@@ -54,4 +57,4 @@ class PendingMessage(db.Model):
     instance_id: Mapped[int] = mapped_column(ForeignKey("workflow_instance.id"), index=True)
     name: Mapped[str] = mapped_column(String(100))
     payload: Mapped[str] = mapped_column(Text, default="{}")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -15,9 +15,9 @@ from ..engine.errors import EngineError
 from ..extensions import db
 from ..orgs.models import OrgUnit
 from ..processes import services as processes
+from ..processes.events import finish_run
 from ..processes.forms import FieldError, validate_form
 from .models import HumanTask
-from .sync import sync_tasks
 
 log = logging.getLogger(__name__)
 
@@ -191,12 +191,11 @@ def complete_loaded(user, task, instance, workflow, form_data):
         raise WorkflowFailed(f"the process could not continue after task {task.id}: {exc}") from exc
 
     now = utcnow()
-    processes.save_instance(instance, workflow)
     task.status = "completed"
     task.completed_at = now
     task.completed_by_id = user.id
     if task.assignee_id is None:
         task.assignee = user
         task.claimed_at = now
-    sync_tasks(task.appeal, workflow, known - {task.engine_task_id}, now)
+    finish_run(instance, workflow, task.appeal, known - {task.engine_task_id}, now)
     record_event("task.completed", task.appeal_id, user.id, task.name, task_id=task.id, form_name=task.form, form=form_data)

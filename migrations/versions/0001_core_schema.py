@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-04 20:34:10.116884
+Create Date: 2026-12-04
 
 """
 from alembic import op
@@ -176,6 +176,7 @@ def upgrade():
     sa.Column('state_format', sa.Integer(), nullable=False),
     sa.Column('completed', sa.Boolean(), nullable=False),
     sa.Column('next_timer_due', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('pending_messages', sa.Integer(), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['appeal_id'], ['appeal.id'], name=op.f('fk_workflow_instance_appeal_id_appeal')),
     sa.ForeignKeyConstraint(['process_version_id'], ['process_version.id'], name=op.f('fk_workflow_instance_process_version_id_process_version')),
