@@ -60,9 +60,9 @@ class Appeal(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    category = relationship(Category, lazy="joined")
-    region = relationship(OrgUnit, foreign_keys=[region_id], lazy="joined")
-    centre = relationship(OrgUnit, foreign_keys=[centre_id], lazy="joined")
+    category = relationship(Category)
+    region = relationship(OrgUnit, foreign_keys=[region_id])
+    centre = relationship(OrgUnit, foreign_keys=[centre_id])
     registered_by = relationship(User)
 
 

@@ -7,6 +7,7 @@ from datetime import timedelta, timezone
 from flask import current_app
 from sqlalchemy import exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from ..audit.services import appeal_history, record_event
 from ..config import PROCESS_BY_APPEAL_TYPE
@@ -191,12 +192,13 @@ def list_appeals(user, status=None, limit=100):
     query = select(Appeal).where(visible_appeals_condition(user))
     if status:
         query = query.where(Appeal.status == status)
+    query = query.options(selectinload(Appeal.region), selectinload(Appeal.centre), selectinload(Appeal.category))
     return db.session.scalars(query.order_by(Appeal.id.desc()).limit(limit)).all()
 
 
 def appeal_tasks(appeal):
     """Return the appeal's human tasks, oldest first."""
-    query = select(HumanTask).where(HumanTask.appeal_id == appeal.id).order_by(HumanTask.id)
+    query = select(HumanTask).where(HumanTask.appeal_id == appeal.id).options(selectinload(HumanTask.assignee)).order_by(HumanTask.id)
     return db.session.scalars(query).unique().all()
 
 

@@ -2,25 +2,30 @@
 
 import json
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from ..core.db import utcnow
 from ..extensions import db
 from .models import AuditEvent
 
 
+# Built once: a Core insert with bound parameters skips per-call statement construction.
+_INSERT = insert(AuditEvent.__table__)
+
+
 def record_event(event, appeal_id=None, actor_id=None, task_name=None, **detail):
-    """Add an audit event to the current transaction; the caller commits."""
-    row = AuditEvent(
-        appeal_id=appeal_id,
-        actor_id=actor_id,
-        event=event,
-        task_name=task_name,
-        detail=json.dumps(detail, ensure_ascii=False, default=str),
-        created_at=utcnow(),
+    """Insert an audit event in the current transaction; the caller commits."""
+    db.session.execute(
+        _INSERT,
+        {
+            "appeal_id": appeal_id,
+            "actor_id": actor_id,
+            "event": event,
+            "task_name": task_name,
+            "detail": json.dumps(detail, ensure_ascii=False, default=str),
+            "created_at": utcnow(),
+        },
     )
-    db.session.add(row)
-    return row
 
 
 def appeal_history(appeal_id):

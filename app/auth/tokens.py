@@ -10,7 +10,12 @@ _SALT = "hotline-api-token"
 
 
 def _serializer():
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
+    # One serializer per app: building it derives the signing key, which is not free per request.
+    serializer = current_app.extensions.get("hotline.token_serializer")
+    if serializer is None:
+        serializer = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
+        current_app.extensions["hotline.token_serializer"] = serializer
+    return serializer
 
 
 def issue_token(user):

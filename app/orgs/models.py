@@ -24,7 +24,7 @@ class OrgUnit(db.Model):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"))
     path: Mapped[str] = mapped_column(String(255), index=True, default="")
 
-    parent = relationship("OrgUnit", remote_side=[id], lazy="joined", join_depth=1)
+    parent = relationship("OrgUnit", remote_side=[id])
 
     def contains(self, other):
         """Return True when ``other`` is this unit or below it."""

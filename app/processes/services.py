@@ -6,7 +6,7 @@ import os
 
 from sqlalchemy import func, select, update
 
-from ..core.db import utcnow
+from ..core.db import apply_update, utcnow
 from ..engine import runner
 from ..engine.serialization import (
     STATE_FORMAT,
@@ -97,16 +97,10 @@ def start_instance(appeal, version, data):
     """Create the workflow instance of an appeal and run it to its first waiting point."""
     spec, subprocess_specs = SPEC_CACHE.get(version.content_hash)
     workflow = runner.start_workflow(spec, subprocess_specs, data)
-    instance = WorkflowInstance(
-        appeal_id=appeal.id,
-        process_version_id=version.id,
-        state=b"",
-        state_format=STATE_FORMAT,
-        updated_at=utcnow(),
-    )
+    instance = WorkflowInstance(appeal_id=appeal.id, process_version_id=version.id, **_state_values(workflow, version.content_hash))
     instance.spec_hash = version.content_hash
-    save_instance(instance, workflow)
     db.session.add(instance)
+    db.session.flush()
     return instance, workflow
 
 
@@ -134,13 +128,21 @@ def load_workflow(instance):
     return load_state(instance.state, SPEC_CACHE, runner.SCRIPT_ENGINE)
 
 
+def _state_values(workflow, spec_hash):
+    return {
+        "state": dump_state(workflow, spec_hash),
+        "state_format": STATE_FORMAT,
+        "completed": workflow.is_completed(),
+        "next_timer_due": runner.next_timer_due(workflow),
+        "updated_at": utcnow(),
+    }
+
+
 def save_instance(instance, workflow):
-    """Write the workflow's state and timer due time onto the instance row."""
-    instance.state = dump_state(workflow, instance.spec_hash)
-    instance.state_format = STATE_FORMAT
-    instance.completed = workflow.is_completed()
-    instance.next_timer_due = runner.next_timer_due(workflow)
-    instance.updated_at = utcnow()
+    """Write the workflow's state, completion and next timer due time to the instance row."""
+    values = _state_values(workflow, instance.spec_hash)
+    values["pending_messages"] = instance.pending_messages
+    apply_update(instance, **values)
 
 
 def read_stored_state(instance):

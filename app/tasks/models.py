@@ -39,4 +39,4 @@ class HumanTask(db.Model):
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
     appeal = relationship("Appeal", lazy="joined")
-    assignee = relationship(User, foreign_keys=[assignee_id], lazy="joined")
+    assignee = relationship(User, foreign_keys=[assignee_id])

@@ -5,10 +5,11 @@ import logging
 from flask import current_app
 from SpiffWorkflow.exceptions import WorkflowException
 from sqlalchemy import case, select, update
+from sqlalchemy.orm import selectinload
 
 from ..appeals.models import Appeal
 from ..audit.services import record_event
-from ..core.db import utcnow, write_transaction
+from ..core.db import apply_update, utcnow, write_transaction
 from ..core.errors import Forbidden, InvalidInput, TaskAlreadyClaimed, TaskNotFound, TaskNotOpen, WorkflowFailed
 from ..engine import runner
 from ..engine.errors import EngineError
@@ -66,7 +67,7 @@ def list_tasks(user, scope="all", appeal_type=None, category=None, urgency=None,
     if status:
         query = query.where(HumanTask.status == status)
 
-    query = query.order_by(SORTS.get(sort, SORTS["created"]), HumanTask.id).limit(limit)
+    query = query.options(selectinload(HumanTask.assignee)).order_by(SORTS.get(sort, SORTS["created"]), HumanTask.id).limit(limit)
     return db.session.scalars(query).unique().all()
 
 
@@ -191,11 +192,9 @@ def complete_loaded(user, task, instance, workflow, form_data):
         raise WorkflowFailed(f"the process could not continue after task {task.id}: {exc}") from exc
 
     now = utcnow()
-    task.status = "completed"
-    task.completed_at = now
-    task.completed_by_id = user.id
+    values = {"status": "completed", "completed_at": now, "completed_by_id": user.id}
     if task.assignee_id is None:
-        task.assignee = user
-        task.claimed_at = now
+        values.update(assignee_id=user.id, claimed_at=now)
+    apply_update(task, **values)
     finish_run(instance, workflow, task.appeal, known - {task.engine_task_id}, now)
     record_event("task.completed", task.appeal_id, user.id, task.name, task_id=task.id, form_name=task.form, form=form_data)

@@ -1,7 +1,8 @@
 """Copying the engine's READY user tasks into the human_task queue after each run."""
 
-from sqlalchemy import update
+from sqlalchemy import insert, update
 
+from ..core.db import apply_update
 from ..engine import runner
 from ..extensions import db
 from .models import HumanTask
@@ -24,22 +25,23 @@ def sync_tasks(appeal, workflow, known_task_ids, now):
     ready = [runner.describe_user_task(task) for task in runner.ready_user_tasks(workflow)]
     ready_ids = {info.task_id for info in ready}
 
-    for info in ready:
-        if info.task_id in known_task_ids:
-            continue
-        db.session.add(
-            HumanTask(
-                appeal_id=appeal.id,
-                engine_task_id=info.task_id,
-                name=info.name,
-                title=info.title,
-                form=info.form,
-                role=info.lane,
-                candidate_org_id=_candidate_org_id(info.candidate_org),
-                status="open",
-                created_at=now,
-            )
-        )
+    new_rows = [
+        {
+            "appeal_id": appeal.id,
+            "engine_task_id": info.task_id,
+            "name": info.name,
+            "title": info.title,
+            "form": info.form,
+            "role": info.lane,
+            "candidate_org_id": _candidate_org_id(info.candidate_org),
+            "status": "open",
+            "created_at": now,
+        }
+        for info in ready
+        if info.task_id not in known_task_ids
+    ]
+    if new_rows:
+        db.session.execute(insert(HumanTask), new_rows)
 
     vanished = [task_id for task_id in known_task_ids if task_id not in ready_ids]
     if vanished:
@@ -55,10 +57,11 @@ def sync_tasks(appeal, workflow, known_task_ids, now):
 
 def _update_appeal_status(appeal, workflow, ready, now):
     if workflow.is_completed():
-        appeal.status = "archived"
-        appeal.closure = str(runner.workflow_data(workflow).get("closure") or "completed")[:40]
-        appeal.closed_at = now
+        closure = str(runner.workflow_data(workflow).get("closure") or "completed")[:40]
+        apply_update(appeal, status="archived", closure=closure, closed_at=now)
         return
 
     statuses = [info.appeal_status for info in ready if info.appeal_status]
-    appeal.status = statuses[0] if statuses else "in_progress"
+    status = statuses[0] if statuses else "in_progress"
+    if status != appeal.status:
+        apply_update(appeal, status=status)
