@@ -78,4 +78,5 @@ def _too_large(exc):
 from . import openapi  # noqa: E402,F401
 from ..appeals import api as appeals_api  # noqa: E402,F401
 from ..auth import api as auth_api  # noqa: E402,F401
+from ..orgs import api as orgs_api  # noqa: E402,F401
 from ..tasks import api as tasks_api  # noqa: E402,F401

@@ -152,6 +152,20 @@ def build_spec():
             }
         },
     )
+    spec.path(
+        path="/org-units",
+        operations={
+            "get": {
+                "summary": "Org units: region ids for intake, department ids for dispatch",
+                "tags": ["org units"],
+                "parameters": [
+                    {"in": "query", "name": "kind", "schema": {"type": "string", "enum": ["province", "city", "district", "department"]}},
+                    {"in": "query", "name": "name", "schema": {"type": "string"}, "description": "part of the unit's name"},
+                ],
+                "responses": {"200": _json({"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object"}}}}), "422": _error("invalid filter")},
+            }
+        },
+    )
     spec.path(path="/tasks/{task_id}/claim", operations=_task_action("Claim (sign for) a task"))
     spec.path(path="/tasks/{task_id}/release", operations=_task_action("Release a claimed task back to its unit's queue"))
     complete = _task_action("Complete a task with its form data")

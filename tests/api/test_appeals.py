@@ -149,3 +149,12 @@ def test_openapi_document_lists_endpoints(client):
     page = client.get("/api/v1/docs").get_data(as_text=True)
     assert "/api/v1/tasks/{task_id}/complete" in page
     assert "http://" not in page.replace("http://www.w3.org", "")
+
+
+def test_org_unit_lookup(app, client):
+    agent = ApiUser(client, "nj_agent")
+    items = agent.get("/org-units?kind=district&name=鼓楼区").get_json()["items"]
+    assert [item["id"] for item in items] == [unit_id(app, "JS-NJ-鼓楼区")]
+    response = agent.get("/org-units?kind=planet")
+    assert response.status_code == 422
+    assert "kind" in response.get_json()["fields"]
