@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test install install-dev translations browser db demo bench clean
+.PHONY: run test install install-dev translations messages browser db demo bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ install-dev: $(VENV)/.installed-dev translations browser
 # Compiled catalogues are build output; the .po files are the source.
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile --use-fuzzy -d app/translations >/dev/null
+
+# Refresh the catalogue after changing UI strings, then translate the new entries in the .po file.
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations -l zh_Hans_CN --no-fuzzy-matching
 
 # Debian's Chromium for the Playwright tests (Playwright's own browser download is not used).
 browser:

@@ -1,4 +1,4 @@
-"""What parts of a citizen's identity a user may see."""
+"""Rules for the parts of a citizen's identity a user may see."""
 
 CENTRE_ROLES = frozenset({"agent", "dispatcher", "supervisor", "admin"})
 

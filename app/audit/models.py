@@ -11,7 +11,7 @@ from ..orgs.models import User
 
 
 class AuditEvent(db.Model):
-    """What happened, to which appeal and task, by whom and when; ``detail`` is JSON text."""
+    """Record of one change: event name, appeal, task, actor and time. ``detail`` is JSON text."""
 
     __tablename__ = "audit_event"
     __table_args__ = (Index("ix_audit_event_appeal", "appeal_id", "id"),)

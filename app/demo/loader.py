@@ -4,6 +4,7 @@ The passwords are for demonstrations only and are printed by ``flask demo load``
 """
 
 import csv
+import itertools
 import json
 import os
 
@@ -159,8 +160,8 @@ def _staff(city_code, role):
     return _user(f"{city_code.lower()}_{role}") if city_code in ("NJ", "SZ") else None
 
 
-def drive_sample(row, index, report):
-    """Register one sample appeal and move it to a stage chosen by its position."""
+def drive_sample(row, index, stages, report):
+    """Register one sample appeal and move it on: every sixth stays at dispatch, the rest take the next stage."""
     region = _region_for(row)
     city_code = _city_code(row["city"]) or "JS"
     agent = _staff(city_code, "agent") or _user("js_agent")
@@ -196,26 +197,39 @@ def drive_sample(row, index, report):
     department = _target_department(row, region)
     tasks.complete_task(dispatcher, _open_task(appeal, "dispatch").id, {"department_id": department.id, "instructions": "请按时限办理并答复。"})
     handler = _handler_for(department)
-    stage = index % 5
-    if handler is None or stage == 1:
+    if handler is None:
         report.append(f"{row['id']}: {appeal.number} dispatched to {department.name}")
         return
 
+    stage = next(stages)
+    report.append(f"{row['id']}: {appeal.number} {_advance(appeal, stage, agent, dispatcher, handler)}")
+
+
+# Stages for the appeals whose department has a demo handler, taken in turn.
+HANDLED_STAGES = ("claimed", "replied", "reviewed", "archived", "judgment", "dispatched")
+
+
+def _advance(appeal, stage, agent, dispatcher, handler):
+    """Move a dispatched appeal on to ``stage``; return a short description."""
+    if stage == "dispatched":
+        return "dispatched, waiting to be claimed"
+
     reply = _open_task(appeal, "reply")
     tasks.claim_task(handler, reply.id)
-    if stage == 2:
-        report.append(f"{row['id']}: {appeal.number} claimed by {handler.username}")
-        return
+    if stage == "claimed":
+        return f"claimed by {handler.username}"
 
     tasks.complete_task(handler, reply.id, {"result": "已现场核查并整改，已电话告知来电人。", "outcome": "resolved"})
-    if stage == 3:
-        report.append(f"{row['id']}: {appeal.number} replied, awaiting review")
-        return
+    if stage == "replied":
+        return "replied, awaiting review"
 
     tasks.complete_task(dispatcher, _open_task(appeal, "review").id, {"decision": "accept"})
-    satisfaction = "dissatisfied" if data["appeal_type"] != "consultation" and index % 2 else "satisfied"
+    if stage == "reviewed":
+        return "reviewed, awaiting callback"
+
+    satisfaction = "dissatisfied" if stage == "judgment" and appeal.appeal_type != "consultation" else "satisfied"
     tasks.complete_task(agent, _open_task(appeal, "callback").id, {"satisfaction": satisfaction, "resolved": satisfaction == "satisfied"})
-    report.append(f"{row['id']}: {appeal.number} {appeal.status} ({satisfaction})")
+    return "dissatisfied, awaiting judgment" if satisfaction == "dissatisfied" else "archived, citizen satisfied"
 
 
 def load_reference_data():
@@ -231,9 +245,10 @@ def load_reference_data():
 def load_sample_appeals():
     """Register every sample appeal and drive each to a stage; return one report line per sample."""
     report = []
+    stages = itertools.cycle(HANDLED_STAGES)
     for index, row in enumerate(read_sample_appeals()):
         try:
-            drive_sample(row, index, report)
+            drive_sample(row, index, stages, report)
         except HotlineError as exc:
             report.append(f"{row['id']}: not loaded: {exc.message} {exc.fields}")
     return report

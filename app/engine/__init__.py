@@ -1,4 +1,4 @@
 """SpiffWorkflow glue: parsing, restricted scripting, serialization, running.
 
-Nothing in this package imports Flask, knows about users or runs SQL.
+Nothing in this package imports Flask, deals with users or runs SQL.
 """

@@ -18,7 +18,7 @@ SCRIPT_ENGINE = create_script_engine()
 
 @dataclass(frozen=True)
 class UserTaskInfo:
-    """What the task queue needs to know about one READY user task."""
+    """Queue attributes of one READY user task."""
 
     task_id: str
     name: str

@@ -79,7 +79,7 @@ class _Deadline:
 
 
 def _run_limited(code, namespace, seconds):
-    # NOTE: the trace function only sees Python bytecode, so a single long C call
+    # NOTE: the trace function runs only between Python bytecode lines, so a single long C call
     # (say sum(range(10**12))) is not interrupted until it returns.
     previous = sys.gettrace()
     sys.settrace(_Deadline(seconds))

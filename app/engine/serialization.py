@@ -43,7 +43,7 @@ _ESCAPED_DICT = "hotline.escaped_dict"
 
 
 # Maps a stored format number to the function that upgrades it to the next one.
-# Each function's docstring says what changed in the stored format and why.
+# Each function's docstring states what changed in the stored format and why.
 STATE_UPGRADES = {}
 
 

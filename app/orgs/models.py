@@ -32,7 +32,7 @@ class OrgUnit(db.Model):
 
 
 class User(UserMixin, db.Model):
-    """A person who signs in; belongs to one org unit and holds one or more roles."""
+    """A person who signs in, with one org unit and one or more roles."""
 
     __tablename__ = "user_account"
     __table_args__ = (Index("ix_user_account_org_unit_id", "org_unit_id"),)

@@ -11,25 +11,9 @@ from ..core.errors import AppealNotFound
 from ..engine import runner
 from ..extensions import db
 from . import services
-from .models import PendingMessage, ProcessVersion, WorkflowInstance
+from .models import PendingMessage, WorkflowInstance
 
 log = logging.getLogger(__name__)
-
-
-def lock_instance(instance_id):
-    """Lock and return a workflow instance by id (row lock on PostgreSQL), or None."""
-    query = (
-        select(WorkflowInstance, ProcessVersion.content_hash)
-        .join(ProcessVersion, ProcessVersion.id == WorkflowInstance.process_version_id)
-        .where(WorkflowInstance.id == instance_id)
-        .with_for_update(of=WorkflowInstance)
-    )
-    row = db.session.execute(query).first()
-    if row is None:
-        return None
-    instance, spec_hash = row
-    instance.spec_hash = spec_hash
-    return instance
 
 
 def deliver_pending_messages(instance, workflow):
@@ -85,7 +69,7 @@ def fire_due_timers(now=None, limit=500):
     fired = 0
     for instance_id in due_timer_instances(now, limit):
         with write_transaction():
-            instance = lock_instance(instance_id)
+            instance = services.lock_instance(instance_id)
             if instance is None or instance.next_timer_due is None or instance.next_timer_due > now:
                 continue
 
@@ -112,7 +96,7 @@ def send_message(appeal, name, payload=None, actor_id=None):
         raise AppealNotFound(appeal.number)
 
     with write_transaction():
-        instance = lock_instance(instance_id)
+        instance = services.lock_instance(instance_id)
         workflow = services.load_workflow(instance)
         known = _ready_ids(workflow)
         now = utcnow()

@@ -104,23 +104,35 @@ def start_instance(appeal, version, data):
     return instance, workflow
 
 
-def lock_instance_for_task(task_id):
-    """Lock and return the instance that owns a human task (row lock on PostgreSQL)."""
-    from ..tasks.models import HumanTask
-
-    query = (
-        select(WorkflowInstance, ProcessVersion.content_hash)
-        .join(HumanTask, HumanTask.appeal_id == WorkflowInstance.appeal_id)
+def _locked_instance(query):
+    """Run an instance query with a row lock (PostgreSQL) and attach the spec hash to the result."""
+    row = db.session.execute(
+        query.add_columns(ProcessVersion.content_hash)
         .join(ProcessVersion, ProcessVersion.id == WorkflowInstance.process_version_id)
-        .where(HumanTask.id == task_id)
         .with_for_update(of=WorkflowInstance)
-    )
-    row = db.session.execute(query).first()
+    ).first()
     if row is None:
         return None
     instance, spec_hash = row
     instance.spec_hash = spec_hash
     return instance
+
+
+def lock_instance(instance_id):
+    """Lock and return a workflow instance by id, or None."""
+    return _locked_instance(select(WorkflowInstance).where(WorkflowInstance.id == instance_id))
+
+
+def lock_instance_for_task(task_id):
+    """Lock and return the instance that owns a human task, or None."""
+    from ..tasks.models import HumanTask
+
+    query = (
+        select(WorkflowInstance)
+        .join(HumanTask, HumanTask.appeal_id == WorkflowInstance.appeal_id)
+        .where(HumanTask.id == task_id)
+    )
+    return _locked_instance(query)
 
 
 def load_workflow(instance):

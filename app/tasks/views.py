@@ -50,26 +50,25 @@ def task_page(task_id):
     return _render_task(services.get_visible_task(current_user, task_id))
 
 
-@web_bp.post("/tasks/<int:task_id>/claim")
-@login_required
-def task_claim(task_id):
+def _task_action(task_id, action, success_message):
     try:
-        services.claim_task(current_user, task_id)
-        flash(_("Task claimed."), "success")
+        action(current_user, task_id)
+        flash(success_message, "success")
     except (Conflict, Forbidden) as exc:
         flash(exc.message, "error")
     return redirect(url_for("web.task_page", task_id=task_id))
+
+
+@web_bp.post("/tasks/<int:task_id>/claim")
+@login_required
+def task_claim(task_id):
+    return _task_action(task_id, services.claim_task, _("Task claimed."))
 
 
 @web_bp.post("/tasks/<int:task_id>/release")
 @login_required
 def task_release(task_id):
-    try:
-        services.release_task(current_user, task_id)
-        flash(_("Task released to your unit's queue."), "success")
-    except (Conflict, Forbidden) as exc:
-        flash(exc.message, "error")
-    return redirect(url_for("web.task_page", task_id=task_id))
+    return _task_action(task_id, services.release_task, _("Task released to your unit's queue."))
 
 
 @web_bp.post("/tasks/<int:task_id>/complete")

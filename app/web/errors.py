@@ -1,4 +1,4 @@
-"""Error pages for the web UI; the API blueprint answers with JSON itself."""
+"""Error pages for the web UI. The API blueprint responds with JSON itself."""
 
 import logging
 

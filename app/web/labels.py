@@ -88,6 +88,22 @@ FIELD_ERROR_LABELS = {
 }
 
 
+# Hints shown under an invalid intake field; the API's English detail stays in its JSON response.
+INTAKE_FIELD_HINTS = {
+    "appeal_type": _l("Choose one of the listed options."),
+    "channel": _l("Choose one of the listed options."),
+    "urgency": _l("Choose one of the listed options."),
+    "region_id": _l("Choose the province, city or district the appeal concerns."),
+    "category_code": _l("Choose an active category from the list, or leave it empty."),
+    "citizen_name": _l("The name may have at most 100 characters."),
+    "citizen_phone": _l("Use only digits, spaces, +, -, * or brackets, at most 32 characters."),
+    "content": _l("Record what the citizen asked: it must not be empty and may have at most 5000 characters."),
+    "triage": _l("Only consultations can be answered directly at intake; untick the box for this appeal type."),
+    "triage.answer": _l("Enter the answer given to the citizen (at least 2 characters) to close it directly."),
+    "triage.resolution": _l("Choose one of the listed options."),
+}
+
+
 def describe_error(error):
     """Return a field error in the user's language."""
     from flask_babel import gettext
@@ -117,4 +133,5 @@ def template_helpers():
         "EVENT_LABELS": EVENT_LABELS,
         "label": label,
         "describe_error": describe_error,
+        "INTAKE_FIELD_HINTS": INTAKE_FIELD_HINTS,
     }

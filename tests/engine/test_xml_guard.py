@@ -1,4 +1,4 @@
-"""The hardened XML parse that every BPMN document passes before SpiffWorkflow sees it."""
+"""The hardened XML parse that every BPMN document passes before SpiffWorkflow parses it."""
 
 import pytest
 
