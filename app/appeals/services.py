@@ -97,12 +97,26 @@ def register_appeal(user, data, idempotency_key=None, triage=None):
         raise Forbidden("only agents and policy commissioners can register appeals")
 
     payload = {"appeal": data, "triage": triage}
-    if idempotency_key:
+    try:
+        return _register(user, data, idempotency_key, triage, payload)
+    except IntegrityError:
+        # A concurrent request with the same Idempotency-Key committed first.
+        if not idempotency_key:
+            raise
+        db.session.rollback()
         replay = _replayed_appeal(user, idempotency_key, payload)
-        if replay is not None:
-            return replay, False
+        if replay is None:
+            raise
+        return replay, False
 
+
+def _register(user, data, idempotency_key, triage, payload):
     with write_transaction():
+        if idempotency_key:
+            replay = _replayed_appeal(user, idempotency_key, payload)
+            if replay is not None:
+                return replay, False
+
         region = _check_references(data)
         if triage is not None and data["appeal_type"] != "consultation":
             raise InvalidInput(

@@ -6,6 +6,7 @@ import os
 
 from sqlalchemy import func, select, update
 
+from ..audit.services import record_event
 from ..core.db import apply_update, utcnow
 from ..engine import runner
 from ..engine.serialization import (
@@ -73,6 +74,7 @@ def deploy(documents, process_id, author_id=None, note=""):
     db.session.flush()
     _activate(version)
     SPEC_CACHE.put(bundle.content_hash, bundle.spec, bundle.subprocess_specs)
+    record_event("process.deployed", None, author_id, process_id=process_id, version=version.version, content_hash=bundle.content_hash)
     log.info("process.deployed process_id=%s version=%s hash=%s", process_id, version.version, bundle.content_hash[:12])
     return version
 

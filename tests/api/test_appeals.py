@@ -158,3 +158,20 @@ def test_org_unit_lookup(app, client):
     response = agent.get("/org-units?kind=planet")
     assert response.status_code == 422
     assert "kind" in response.get_json()["fields"]
+
+
+def test_concurrent_requests_with_one_key_create_one_appeal(app):
+    from concurrent.futures import ThreadPoolExecutor
+
+    body = appeal_body(app)
+    users = [ApiUser(app.test_client(), "nj_agent") for _ in range(6)]
+
+    def send(user):
+        response = user.post("/appeals", json=body, headers={"Idempotency-Key": "concurrent-key-1"})
+        return response.status_code, response.get_json()["number"]
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(pool.map(send, users))
+
+    assert sorted(status for status, _ in results) == [200, 200, 200, 200, 200, 201]
+    assert len({number for _, number in results}) == 1
