@@ -37,6 +37,9 @@ def create_app(config=None):
     app = Flask(__name__, instance_relative_config=True)
     load_config(app, config)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # SpiffWorkflow logs every task state change at INFO, and APScheduler every job run.
+    for noisy in ("spiff", "spiff.task", "spiff.workflow", "apscheduler"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=app.config.get("MIGRATIONS_FOLDER") or "migrations")

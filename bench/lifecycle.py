@@ -111,7 +111,7 @@ class Api:
 
 
 def register(api, region_id):
-    body = {"appeal_type": "consultation", "channel": "phone_12345", "region_id": region_id, "content": "咨询公积金提取条件。"}
+    body = {"appeal_type": "consultation", "channel": "phone_12345", "region_id": region_id, "category_code": "020501", "content": "咨询公积金提取条件。"}
     status, appeal = api.request("POST", "/api/v1/appeals", body, "nj_agent")
     assert status == 201, appeal
     return appeal["number"]

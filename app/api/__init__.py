@@ -27,7 +27,7 @@ def json_body():
     """Return the request's JSON object or raise InvalidInput saying what to send."""
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        raise InvalidInput("request body must be a JSON object", {"(body)": "send Content-Type: application/json with an object"})
+        raise InvalidInput("request body must be a JSON object", {"(body)": "Send Content-Type: application/json with a JSON object."})
     return data
 
 

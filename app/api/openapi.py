@@ -52,7 +52,7 @@ def build_spec():
         version="1",
         openapi_version="3.0.3",
         plugins=[MarshmallowPlugin()],
-        info={"description": "Appeals and task queues. Send `Authorization: Bearer <token>` from POST /auth/token."},
+        info={"description": "Appeals and task queues. Send the header Authorization: Bearer <token>, with a token from POST /auth/token."},
         servers=[{"url": "/api/v1"}],
     )
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
@@ -135,7 +135,7 @@ def build_spec():
                     {"in": "query", "name": "category", "schema": {"type": "string"}, "description": "category code or its 2/4-digit prefix"},
                     {"in": "query", "name": "urgency", "schema": {"type": "string"}},
                     {"in": "query", "name": "status", "schema": {"type": "string"}},
-                    {"in": "query", "name": "sort", "schema": {"type": "string", "enum": ["created", "-created", "urgency", "due"]}},
+                    {"in": "query", "name": "sort", "schema": {"type": "string", "enum": ["created", "-created", "urgency"]}},
                 ],
                 "responses": {"200": _json({"type": "object", "properties": {"items": {"type": "array", "items": ref("Task")}}}), "422": _error("invalid filter")},
             }

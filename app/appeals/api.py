@@ -74,7 +74,7 @@ def appeal_document(appeal, user, with_details=True):
 def create_appeal():
     key = request.headers.get("Idempotency-Key")
     if key is not None and not (0 < len(key) <= IDEMPOTENCY_KEY_MAX):
-        raise InvalidInput("invalid Idempotency-Key header", {"Idempotency-Key": f"must have 1 to {IDEMPOTENCY_KEY_MAX} characters"})
+        raise InvalidInput("invalid Idempotency-Key header", {"Idempotency-Key": f"Must have 1 to {IDEMPOTENCY_KEY_MAX} characters."})
 
     data = load_with(AppealCreateSchema(), json_body())
     data["content"] = data["content"].strip()

@@ -13,7 +13,7 @@ class AppealCreateSchema(Schema):
 
     appeal_type = fields.String(required=True, validate=validate.OneOf(APPEAL_TYPES))
     channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
-    category_code = fields.String(load_default=None, validate=validate.Regexp(r"^\d{6}$", error="Must be a 6-digit category code."))
+    category_code = fields.String(required=True, validate=validate.Regexp(r"^\d{6}$", error="Must be a 6-digit category code."))
     region_id = fields.Integer(required=True, strict=True)
     citizen_name = fields.String(load_default="", validate=validate.Length(max=100))
     citizen_phone = fields.String(

@@ -67,7 +67,7 @@ def _replayed_appeal(user, key, payload):
     if record.request_hash != _request_hash(payload):
         raise IdempotencyKeyReused(
             f"Idempotency-Key {key!r} was already used with a different request; send a new key",
-            {"Idempotency-Key": "already used with a different request body"},
+            {"Idempotency-Key": "Already used with a different request body; send a new key."},
         )
     return db.session.get(Appeal, record.appeal_id)
 
@@ -76,11 +76,10 @@ def _check_references(data):
     errors = {}
     region = db.session.get(OrgUnit, data["region_id"])
     if region is None or region.kind == "department":
-        errors["region_id"] = "must be the id of a province, city or district unit"
-    if data.get("category_code"):
-        category = db.session.get(Category, data["category_code"])
-        if category is None or not category.active:
-            errors["category_code"] = "must be the code of an active category leaf"
+        errors["region_id"] = "Must be the id of a province, city or district unit."
+    category = db.session.get(Category, data["category_code"])
+    if category is None or not category.active:
+        errors["category_code"] = "Must be the code of an active category leaf."
     if errors:
         raise InvalidInput("appeal has invalid references", errors)
     return region
@@ -121,7 +120,7 @@ def _register(user, data, idempotency_key, triage, payload):
         if triage is not None and data["appeal_type"] != "consultation":
             raise InvalidInput(
                 "only consultations can be answered at intake",
-                {"triage": "leave it out for this appeal type; the appeal goes to dispatch"},
+                {"triage": "Leave it out for this appeal type; the appeal goes to dispatch."},
             )
         centre = centre_for_region(region)
         version = processes.active_version(PROCESS_BY_APPEAL_TYPE[data["appeal_type"]])
@@ -171,13 +170,18 @@ def _complete_triage(user, appeal, instance, workflow, triage):
         select(HumanTask).where(HumanTask.appeal_id == appeal.id, HumanTask.name == "triage", HumanTask.status == "open")
     )
     if task is None:
-        raise InvalidInput("the active consultation process has no triage step", {"triage": "leave it out"})
+        raise InvalidInput("the active consultation process has no triage step", {"triage": "Leave it out."})
     tasks.check_form(task.form, triage, appeal, prefix="triage.")
     tasks.complete_loaded(user, task, instance, workflow, triage)
 
 
 def visible_appeals_condition(user):
-    """Return a SQL condition for appeals the user may see: their centre's subtree or tasks sent to it."""
+    """Return a SQL condition for appeals the user may see.
+
+    Those are appeals of a centre in the user's subtree, appeals with a task for a
+    unit in that subtree, and appeals the user registered (an agent taking
+    another city's calls keeps sight of them).
+    """
     prefix = user.org_unit.path + "%"
     centre_visible = exists().where(OrgUnit.id == Appeal.centre_id, OrgUnit.path.like(prefix))
     task_visible = (
@@ -185,7 +189,7 @@ def visible_appeals_condition(user):
         .where(HumanTask.appeal_id == Appeal.id)
         .where(OrgUnit.id == HumanTask.candidate_org_id, OrgUnit.path.like(prefix))
     )
-    return centre_visible | task_visible
+    return centre_visible | task_visible | (Appeal.registered_by_id == user.id)
 
 
 def get_visible_appeal(user, number):

@@ -1,7 +1,7 @@
 """Web pages: intake form, appeal list and the appeal page with its timeline."""
 
-from flask import redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext
+from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -12,6 +12,7 @@ from ..extensions import db
 from ..orgs.models import OrgUnit
 from ..tasks import services as tasks_services
 from ..web import web_bp
+from ..web.labels import ui_language
 from . import services
 from .models import APPEAL_TYPES, CHANNELS, URGENCIES, Category
 from .privacy import citizen_identity
@@ -68,7 +69,7 @@ def _form_values(detail):
     if not values or not detail.get("form_name"):
         return []
     form = tasks_services.form_registry().get(detail["form_name"])
-    locale = str(get_locale())
+    locale = ui_language()
     return [(form.label(locale, key), _display_value(form, locale, key, value)) for key, value in values.items()]
 
 
@@ -76,6 +77,7 @@ def _form_values(detail):
 @login_required
 def intake():
     errors, values = {}, {}
+    g.back_url = url_for("web.intake")
     if request.method == "POST":
         values = request.form
         try:
@@ -86,6 +88,7 @@ def intake():
         except InvalidInput as exc:
             errors = exc.fields
         else:
+            flash(gettext("Appeal %(number)s registered.", number=appeal.number), "success")
             return redirect(url_for("web.appeal_page", number=appeal.number))
     status = 422 if errors else 200
     return render_template("appeals/intake.html", errors=errors, values=values, **_intake_choices()), status

@@ -42,8 +42,20 @@ class Conflict(HotlineError):
 class TaskAlreadyClaimed(Conflict):
     code = "task_already_claimed"
 
+    def __init__(self, task_id, by_requester=False):
+        if by_requester:
+            message = f"task {task_id} is already claimed by you; complete or release it"
+        else:
+            message = f"task {task_id} is already claimed by another user"
+        super().__init__(message)
+        self.task_id = task_id
+
+
+class TaskNotClaimed(Conflict):
+    code = "task_not_claimed"
+
     def __init__(self, task_id):
-        super().__init__(f"task {task_id} is already claimed by another user")
+        super().__init__(f"task {task_id} is not claimed, so there is nothing to release")
         self.task_id = task_id
 
 

@@ -16,7 +16,7 @@ MAX_UNITS = 500
 def list_org_units():
     kind = request.args.get("kind")
     if kind and kind not in ORG_KINDS:
-        raise InvalidInput("invalid kind filter", {"kind": f"must be one of: {', '.join(ORG_KINDS)}"})
+        raise InvalidInput("invalid kind filter", {"kind": f"Must be one of: {', '.join(ORG_KINDS)}."})
 
     query = select(OrgUnit).order_by(OrgUnit.path).limit(MAX_UNITS)
     if kind:

@@ -74,42 +74,42 @@ def _describe(error):
     validator = error.validator
     if validator == "required":
         missing = [name for name in error.validator_value if name not in error.instance]
-        return [FieldError(_field_path(error, name), "required", "is required") for name in missing]
+        return [FieldError(_field_path(error, name), "required", "Missing data for required field.") for name in missing]
 
     if validator == "additionalProperties":
         allowed = set(error.schema.get("properties", {}))
         extra = [name for name in error.instance if name not in allowed]
-        return [FieldError(_field_path(error, name), "unknown_field", "is not a field of this form; remove it") for name in extra]
+        return [FieldError(_field_path(error, name), "unknown_field", "Unknown field; remove it.") for name in extra]
 
     path = _field_path(error)
     if validator == "enum":
         options = ", ".join(str(option) for option in error.validator_value)
-        return [FieldError(path, "enum", f"must be one of: {options}", {"options": options})]
+        return [FieldError(path, "enum", f"Must be one of: {options}.", {"options": options})]
     if validator == "const":
-        return [FieldError(path, "enum", f"must be {error.validator_value}", {"options": str(error.validator_value)})]
+        return [FieldError(path, "enum", f"Must be {error.validator_value}.", {"options": str(error.validator_value)})]
     if validator == "type":
         expected = error.validator_value
-        return [FieldError(path, "type", f"must be of type {expected}", {"type": str(expected)})]
+        return [FieldError(path, "type", f"Must be of type {expected}.", {"type": str(expected)})]
     if validator == "minLength":
         limit = error.validator_value
-        return [FieldError(path, "min_length", f"must have at least {limit} characters", {"limit": limit})]
+        return [FieldError(path, "min_length", f"Must have at least {limit} characters.", {"limit": limit})]
     if validator == "maxLength":
         limit = error.validator_value
-        return [FieldError(path, "max_length", f"must have at most {limit} characters", {"limit": limit})]
+        return [FieldError(path, "max_length", f"Must have at most {limit} characters.", {"limit": limit})]
     if validator in ("minimum", "maximum"):
         limit = error.validator_value
         word = "at least" if validator == "minimum" else "at most"
-        return [FieldError(path, validator, f"must be {word} {limit}", {"limit": limit})]
+        return [FieldError(path, validator, f"Must be {word} {limit}.", {"limit": limit})]
     return [FieldError(path, "invalid", error.message)]
 
 
 def validate_form(form, data):
     """Return the list of FieldError for ``data`` against the form; empty means valid."""
     if not isinstance(data, dict):
-        return [FieldError("(form)", "type", "form data must be a JSON object", {"type": "object"})]
+        return [FieldError("(form)", "type", "Form data must be a JSON object.", {"type": "object"})]
 
     if len(json.dumps(data, ensure_ascii=False)) > MAX_FORM_BYTES:
-        return [FieldError("(form)", "too_large", f"form data is larger than {MAX_FORM_BYTES} bytes")]
+        return [FieldError("(form)", "too_large", f"Form data is larger than {MAX_FORM_BYTES} bytes; shorten the text fields.")]
 
     errors = []
     for error in form.validator.iter_errors(data):

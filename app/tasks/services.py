@@ -10,7 +10,15 @@ from sqlalchemy.orm import selectinload
 from ..appeals.models import Appeal
 from ..audit.services import record_event
 from ..core.db import apply_update, utcnow, write_transaction
-from ..core.errors import Forbidden, InvalidInput, TaskAlreadyClaimed, TaskNotFound, TaskNotOpen, WorkflowFailed
+from ..core.errors import (
+    Forbidden,
+    InvalidInput,
+    TaskAlreadyClaimed,
+    TaskNotClaimed,
+    TaskNotFound,
+    TaskNotOpen,
+    WorkflowFailed,
+)
 from ..engine import runner
 from ..engine.errors import EngineError
 from ..extensions import db
@@ -28,7 +36,6 @@ SORTS = {
     "created": HumanTask.created_at.asc(),
     "-created": HumanTask.created_at.desc(),
     "urgency": URGENCY_ORDER,
-    "due": HumanTask.due_at.asc(),
 }
 SCOPES = ("all", "mine", "claimable")
 
@@ -105,7 +112,8 @@ def claim_task(user, task_id):
             .execution_options(synchronize_session=False)
         )
         if result.rowcount != 1:
-            raise TaskAlreadyClaimed(task_id)
+            db.session.refresh(task)
+            raise TaskAlreadyClaimed(task_id, by_requester=task.assignee_id == user.id)
 
         record_event("task.claimed", task.appeal_id, user.id, task.name, task_id=task.id)
 
@@ -117,6 +125,8 @@ def release_task(user, task_id):
     """Give a claimed task back to its org's queue."""
     with write_transaction():
         task = get_visible_task(user, task_id)
+        if task.status == "open":
+            raise TaskNotClaimed(task_id)
         if task.status != "claimed":
             raise TaskNotOpen(task_id, task.status)
         if task.assignee_id != user.id:
@@ -141,7 +151,7 @@ def _check_department_fields(form, data, appeal):
                 FieldError(
                     name,
                     "unknown_department",
-                    f"must be the id of a department under {centre.name}",
+                    f"Must be the id of a department under {centre.name}.",
                     {"unit": centre.name},
                 )
             )
@@ -193,8 +203,19 @@ def complete_loaded(user, task, instance, workflow, form_data):
 
     now = utcnow()
     values = {"status": "completed", "completed_at": now, "completed_by_id": user.id}
-    if task.assignee_id is None:
+    claimed_on_completion = task.assignee_id is None
+    if claimed_on_completion:
         values.update(assignee_id=user.id, claimed_at=now)
     apply_update(task, **values)
+    record_event(
+        "task.completed",
+        task.appeal_id,
+        user.id,
+        task.name,
+        task_id=task.id,
+        form_name=task.form,
+        form=form_data,
+        claimed_on_completion=claimed_on_completion,
+    )
+    # After the completion event, so an archive event written by the sync follows it.
     finish_run(instance, workflow, task.appeal, known - {task.engine_task_id}, now)
-    record_event("task.completed", task.appeal_id, user.id, task.name, task_id=task.id, form_name=task.form, form=form_data)

@@ -2,6 +2,7 @@
 
 from sqlalchemy import insert, update
 
+from ..audit.services import record_event
 from ..core.db import apply_update
 from ..engine import runner
 from ..extensions import db
@@ -59,6 +60,7 @@ def _update_appeal_status(appeal, workflow, ready, now):
     if workflow.is_completed():
         closure = str(runner.workflow_data(workflow).get("closure") or "completed")[:40]
         apply_update(appeal, status="archived", closure=closure, closed_at=now)
+        record_event("appeal.archived", appeal.id, None, closure=closure)
         return
 
     statuses = [info.appeal_status for info in ready if info.appeal_status]

@@ -1,6 +1,6 @@
 """Web pages: task queues and the task form."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -74,6 +74,7 @@ def task_release(task_id):
 @web_bp.post("/tasks/<int:task_id>/complete")
 @login_required
 def task_complete(task_id):
+    g.back_url = url_for("web.task_page", task_id=task_id)
     task = services.get_visible_task(current_user, task_id)
     form = services.form_registry().get(task.form)
     data = parse_submission(form.schema, request.form)

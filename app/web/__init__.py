@@ -7,13 +7,35 @@ web_bp = Blueprint("web", __name__)
 
 @web_bp.app_context_processor
 def _inject_labels():
-    from flask_babel import get_locale
-
-    from .labels import template_helpers
+    from .labels import template_helpers, ui_language
 
     helpers = template_helpers()
-    helpers["current_locale"] = str(get_locale())
+    helpers["current_locale"] = ui_language()
+    helpers["language_return_path"] = _language_return_path()
     return helpers
+
+
+def _language_return_path():
+    # After a POST (say a form shown again with errors) the current URL only
+    # accepts POST, so the language link returns to the page the view names.
+    from flask import g, request, url_for
+
+    if request.method == "GET":
+        return request.path
+    return g.get("back_url") or url_for("web.home")
+
+
+@web_bp.get("/language/<code>")
+def set_language(code):
+    """Store the chosen UI language in the session and return to the page."""
+    from flask import current_app, redirect, request, session, url_for
+
+    if code in current_app.config["LANGUAGES"]:
+        session["lang"] = code
+    target = request.args.get("next", "")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("web.home")
+    return redirect(target)
 
 from ..auth import views as auth_views  # noqa: E402,F401
 from ..appeals import views as appeal_views  # noqa: E402,F401

@@ -71,6 +71,11 @@ EVENT_LABELS = {
     "task.claimed": _l("Claimed"),
     "task.released": _l("Released"),
     "task.completed": _l("Completed"),
+    "appeal.archived": _l("Archived"),
+    "process.deployed": _l("Process deployed"),
+    "timer.fired": _l("Timer fired"),
+    "message.received": _l("Message received"),
+    "message.queued": _l("Message queued"),
 }
 
 # Messages for form field errors, by FieldError.code.
@@ -94,7 +99,7 @@ INTAKE_FIELD_HINTS = {
     "channel": _l("Choose one of the listed options."),
     "urgency": _l("Choose one of the listed options."),
     "region_id": _l("Choose the province, city or district the appeal concerns."),
-    "category_code": _l("Choose an active category from the list, or leave it empty."),
+    "category_code": _l("Choose an active category from the list."),
     "citizen_name": _l("The name may have at most 100 characters."),
     "citizen_phone": _l("Use only digits, spaces, +, -, * or brackets, at most 32 characters."),
     "content": _l("Record what the citizen asked: it must not be empty and may have at most 5000 characters."),
@@ -102,6 +107,16 @@ INTAKE_FIELD_HINTS = {
     "triage.answer": _l("Enter the answer given to the citizen (at least 2 characters) to close it directly."),
     "triage.resolution": _l("Choose one of the listed options."),
 }
+
+
+def ui_language():
+    """Return the UI language as the form schemas name it: "zh_CN" or "en".
+
+    Babel reports the default locale as zh_Hans_CN, so compare the language only.
+    """
+    from flask_babel import get_locale
+
+    return "zh_CN" if get_locale().language == "zh" else "en"
 
 
 def describe_error(error):

@@ -45,6 +45,7 @@ def test_public_numbers_are_daily_sequences(app, client):
         ({"region_id": 999999}, "region_id"),
         ({"category_code": "12ab"}, "category_code"),
         ({"category_code": "999999"}, "category_code"),
+        ({"category_code": None}, "category_code"),
         ({"citizen_phone": "<b>138</b>"}, "citizen_phone"),
         ({"urgency": "asap"}, "urgency"),
         ({"unexpected": 1}, "unexpected"),
@@ -175,3 +176,13 @@ def test_concurrent_requests_with_one_key_create_one_appeal(app):
 
     assert sorted(status for status, _ in results) == [200, 200, 200, 200, 200, 201]
     assert len({number for _, number in results}) == 1
+
+
+def test_agent_keeps_sight_of_other_city_appeal(app, client):
+    agent = ApiUser(client, "nj_agent")
+    body = appeal_body(app, region_id=unit_id(app, "JS-SZ"))
+    number = agent.post("/appeals", json=body).get_json()["number"]
+    appeal = agent.get(f"/appeals/{number}").get_json()
+    assert appeal["centre"]["name"] == "苏州市"
+    assert ApiUser(client, "sz_dispatcher").get(f"/appeals/{number}").status_code == 200
+    assert ApiUser(client, "nj_dispatcher").get(f"/appeals/{number}").status_code == 404

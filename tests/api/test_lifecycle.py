@@ -33,6 +33,7 @@ def test_complaint_path_to_archive(app, client):
         ("task.completed", "reply", "nj_cgj_handler"),
         ("task.completed", "review", "nj_dispatcher"),
         ("task.completed", "callback", "nj_agent"),
+        ("appeal.archived", None, None),
     ]
     assert all(event["created_at"] for event in appeal["history"])
 
@@ -57,7 +58,7 @@ def test_consultation_answered_at_intake(app, client):
     body = appeal_body(
         app,
         appeal_type="consultation",
-        category_code=None,
+        category_code="020501",
         content="咨询租房提取公积金的条件。",
         triage={"resolution": "direct_answer", "answer": "连续缴存满3个月且本市无房可提取。"},
     )
@@ -67,7 +68,7 @@ def test_consultation_answered_at_intake(app, client):
     assert appeal["status"] == "archived"
     assert appeal["closure"] == "direct_answer"
     assert [task["status"] for task in appeal["tasks"]] == ["completed"]
-    assert [event["event"] for event in appeal["history"]] == ["appeal.registered", "task.completed"]
+    assert [event["event"] for event in appeal["history"]] == ["appeal.registered", "task.completed", "appeal.archived"]
     assert appeal["history"][1]["detail"]["form"]["answer"].startswith("连续缴存")
 
 

@@ -139,3 +139,30 @@ def test_requests_without_token_are_401(client):
     response = client.post(f"{API}/auth/token", json={"username": "nj_agent", "password": "wrong"})
     assert response.status_code == 401
     assert client.post(f"{API}/auth/token", json={"username": ""}).get_json()["fields"].keys() == {"username", "password"}
+
+
+def test_claim_and_release_conflicts_say_why(app, client):
+    number, task_id = dispatched_appeal(app, client)
+    handler = ApiUser(client, "nj_cgj_handler")
+
+    released = handler.post(f"/tasks/{task_id}/release")
+    assert released.status_code == 409
+    assert released.get_json()["error"] == "task_not_claimed"
+
+    assert handler.post(f"/tasks/{task_id}/claim").status_code == 200
+    again = handler.post(f"/tasks/{task_id}/claim")
+    assert again.status_code == 409
+    assert "claimed by you" in again.get_json()["message"]
+    other = ApiUser(client, "nj_cgj_handler2").post(f"/tasks/{task_id}/claim")
+    assert "another user" in other.get_json()["message"]
+
+
+def test_completion_without_claim_is_recorded(app, client):
+    agent, dispatcher = ApiUser(client, "nj_agent"), ApiUser(client, "nj_dispatcher")
+    number = agent.post("/appeals", json=appeal_body(app)).get_json()["number"]
+    dispatcher.complete(number, "dispatch", {"department_id": unit_id(app, "JS-NJ-城市管理局")})
+
+    completed = [event for event in agent.get(f"/appeals/{number}").get_json()["history"] if event["event"] == "task.completed"]
+    assert completed[0]["detail"]["claimed_on_completion"] is True
+    task = [task for task in agent.get(f"/appeals/{number}").get_json()["tasks"] if task["name"] == "dispatch"][0]
+    assert task["assignee"] == "nj_dispatcher"

@@ -53,6 +53,7 @@ def test_complaint_path_in_browser(app, live_server, page, tmp_path):
     # Dispatch to the city's urban management bureau
     sign_in(page, live_server, "nj_dispatcher")
     open_task(page, live_server, number, "dispatch")
+    assert page.inner_text("[data-field='department_id'] .field-label").startswith("承办单位")
     page.select_option("#department_id", label="南京市城市管理局")
     page.click("#complete")
     page.wait_for_selector("#appeal-status[data-status='dispatched']")
@@ -89,9 +90,11 @@ def test_complaint_path_in_browser(app, live_server, page, tmp_path):
     page.wait_for_selector("#appeal-status[data-status='archived']")
 
     events = page.locator("#timeline li")
-    assert events.count() == 6
-    tasks = [events.nth(index).get_attribute("data-task") for index in range(6)]
-    assert tasks == ["", "dispatch", "reply", "reply", "review", "callback"]
+    assert events.count() == 7
+    tasks = [events.nth(index).get_attribute("data-task") for index in range(7)]
+    assert tasks == ["", "dispatch", "reply", "reply", "review", "callback", ""]
+    assert events.nth(6).get_attribute("data-event") == "appeal.archived"
+    assert "满意度" in events.nth(5).inner_text()
     assert page.dialogs == []
     page.screenshot(path=str(tmp_path / "archived.png"), full_page=True)
     page.screenshot(path="/tmp/archived.png", full_page=True)
@@ -99,7 +102,17 @@ def test_complaint_path_in_browser(app, live_server, page, tmp_path):
 
 def test_language_switch_to_english(live_server, page):
     sign_in(page, live_server, "nj_agent")
-    page.goto(f"{live_server}/tasks?lang=en")
+    assert page.get_attribute("html", "lang") == "zh-CN"
+    page.click("#lang-en")
+    page.wait_for_url(re.compile(r".*/tasks$"))
     assert page.inner_text("#nav-tasks") == "My tasks"
-    page.goto(f"{live_server}/tasks?lang=zh_CN")
+    assert page.get_attribute("html", "lang") == "en"
+
+    # After a rejected form the language link returns to the form page, not to the POST URL.
+    page.goto(f"{live_server}/appeals/new")
+    page.evaluate("document.getElementById('intake-form').noValidate = true")
+    page.click("#register")
+    assert page.locator("#error-content").is_visible()
+    page.click("#lang-zh")
+    page.wait_for_url(re.compile(r".*/appeals/new$"))
     assert page.inner_text("#nav-tasks") == "我的任务"
