@@ -36,6 +36,7 @@ def create_app(config=None):
     """Build the Flask application; nothing connects or schedules at import time."""
     app = Flask(__name__, instance_relative_config=True)
     load_config(app, config)
+    app.json.ensure_ascii = False  # Chinese text stays readable in API responses.
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     # SpiffWorkflow logs every task state change at INFO, and APScheduler every job run.
     for noisy in ("spiff", "spiff.task", "spiff.workflow", "apscheduler"):
