@@ -1,5 +1,7 @@
 """Command-line commands: ``flask --app wsgi processes deploy`` and ``flask --app wsgi demo load``."""
 
+from datetime import datetime
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -11,6 +13,102 @@ from .processes import services as processes
 processes_cli = AppGroup("processes", help="Deploy the BPMN process diagrams.")
 demo_cli = AppGroup("demo", help="Demo data.")
 timers_cli = AppGroup("timers", help="BPMN timers.")
+sla_cli = AppGroup("sla", help="Working-time deadlines and the SLA sweep.")
+calendar_cli = AppGroup("calendar", help="The working calendar: holiday schedules.")
+
+
+def _parse_instant(value, option):
+    try:
+        instant = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not an ISO 8601 instant such as 2026-02-13T10:00+08:00", param_hint=option)
+    if instant.tzinfo is None:
+        raise click.BadParameter(f"{value!r} has no UTC offset; add one such as +08:00", param_hint=option)
+    return instant
+
+
+def _windows_option(value):
+    from .sla.calendar import parse_windows
+    from .sla.provider import default_windows
+
+    if not value:
+        return default_windows()
+    try:
+        return parse_windows(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--hours")
+
+
+@sla_cli.command("deadline")
+@click.option("--start", required=True, help="Start instant, ISO 8601 with offset, e.g. 2026-02-13T10:00+08:00.")
+@click.option("--days", required=True, help="Budget in working days, e.g. 4.3.")
+@click.option("--hours", default=None, help="Working windows, e.g. 08:30-12:00,13:30-17:30 (default: configured).")
+def sla_deadline_command(start, days, hours):
+    """Print the deadline N working days after START, marked provisional when it is."""
+    from decimal import Decimal, InvalidOperation
+
+    from .sla.provider import calendar_for
+
+    try:
+        if Decimal(days) < 0:
+            raise InvalidOperation
+    except InvalidOperation:
+        raise click.BadParameter(f"{days!r} is not a non-negative number of working days such as 1.9", param_hint="--days")
+    deadline = calendar_for(_windows_option(hours)).add_working_days(_parse_instant(start, "--start"), days)
+    click.echo(deadline.isoformat() + (" provisional" if deadline.provisional else ""))
+
+
+@sla_cli.command("between")
+@click.option("--start", required=True, help="Start instant, ISO 8601 with offset.")
+@click.option("--end", required=True, help="End instant, ISO 8601 with offset.")
+@click.option("--hours", default=None, help="Working windows (default: configured).")
+def sla_between_command(start, end, hours):
+    """Print the working minutes between START and END."""
+    from .sla.provider import calendar_for
+
+    minutes = calendar_for(_windows_option(hours)).working_minutes_between(_parse_instant(start, "--start"), _parse_instant(end, "--end"))
+    click.echo(str(minutes) if minutes.denominator != 1 else str(minutes.numerator))
+
+
+@sla_cli.command("sweep")
+def sla_sweep_command():
+    """Run the SLA sweep once: urge yellow clocks, supervise red ones."""
+    from .sla.sweep import sweep
+
+    totals = sweep()
+    click.echo(f"Checked {totals['clocks']} clock(s), wrote {totals['alerts']} alert(s), opened {totals['supervisions']} supervision task(s).")
+
+
+@calendar_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Apply without asking after showing the changes.")
+def calendar_import_command(path, yes):
+    """Load a year's holiday schedule (YAML or CSV) after showing what it changes."""
+    import os
+
+    from .sla.admin import import_year, preview_year
+    from .sla.holidays import ScheduleFileError
+
+    with open(path, "rb") as handle:
+        content = handle.read()
+    filename = os.path.basename(path)
+    try:
+        year_schedule, preview = preview_year(content, filename)
+    except ScheduleFileError as exc:
+        raise click.ClickException(str(exc))
+
+    click.echo(f"{preview.year}: {preview.source}")
+    for day, before, after in preview.changed_days:
+        click.echo(f"  {day.isoformat()} {'workday' if before else 'day off'} -> {'workday' if after else 'day off'}")
+    click.echo(f"{len(preview.changed_days)} day(s) change; {preview.moved_count} open deadline(s) move.")
+    for number, kind, old, new, provisional in preview.moved_clocks:
+        click.echo(f"  {number} {kind}: {old.isoformat() if old else '-'} -> {new.isoformat()}{' provisional' if provisional else ''}")
+
+    if not yes and not click.confirm("Apply?", default=False):
+        click.echo("Nothing changed.")
+        return
+    moved = import_year(content, filename, actor_id=None)
+    click.echo(f"Imported {preview.year}; {moved} open deadline(s) recomputed.")
 
 
 def deploy_shipped_processes(echo=click.echo):
@@ -48,4 +146,6 @@ def register_cli(app):
     """Attach the command groups to the app."""
     app.cli.add_command(processes_cli)
     app.cli.add_command(timers_cli)
+    app.cli.add_command(sla_cli)
+    app.cli.add_command(calendar_cli)
     app.cli.add_command(demo_cli)

@@ -17,6 +17,26 @@ DEFAULTS = {
     "APPEAL_CONTENT_MAX_CHARS": 5000,
     "SCHEDULER_ENABLED": False,
     "TIMER_INTERVAL_SECONDS": 10,
+    "SWEEP_INTERVAL_SECONDS": 60,
+    # Overall limits in working days by appeal type; a category's limit_days overrides them.
+    "SLA_LIMIT_DAYS": {"consultation": "1.9", "default": "4.3"},
+    # Stage clock classes named by the diagrams' "clock" property, in working days; a dict
+    # gives days by appeal type.
+    "SLA_STAGE_DAYS": {
+        "claim": "0.5",
+        "return": "1",
+        "reply": {"consultation": "1.2", "default": "3"},
+        "callback": "0.5",
+        "rework": "3",
+    },
+    # Classes that only expire: no urging or supervision (the return window).
+    "SLA_UNENFORCED_CLASSES": ("return",),
+    # Share of a budget after which a clock turns yellow and the assignee is urged.
+    "SLA_YELLOW_SHARE": "0.75",
+    # Default working windows; org units may set their own.
+    "SLA_WORKING_WINDOWS": "08:30-12:00,13:30-17:30",
+    # ISO 8601 duration after which an unanswered callback closes the appeal as unreachable.
+    "CALLBACK_TIMEOUT": "P3D",
     "WTF_CSRF_TIME_LIMIT": None,
     "MAX_CONTENT_LENGTH": 1024 * 1024,
 }

@@ -25,6 +25,8 @@ class Category(db.Model):
     level3: Mapped[str] = mapped_column(String(100))
     default_department_type: Mapped[str] = mapped_column(String(50), default="")
     usually_consultation: Mapped[bool] = mapped_column(default=False)
+    # Overall time limit in working days for appeals of this category, instead of the type's default.
+    limit_days: Mapped[str | None] = mapped_column(String(10))
     active: Mapped[bool] = mapped_column(default=True)
 
     @property

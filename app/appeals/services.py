@@ -16,6 +16,7 @@ from ..core.errors import AppealNotFound, Forbidden, IdempotencyKeyReused, Inval
 from ..extensions import db
 from ..orgs.models import OrgUnit
 from ..processes import services as processes
+from ..sla import clocks
 from ..tasks import services as tasks
 from ..tasks.models import HumanTask
 from ..tasks.sync import sync_tasks
@@ -143,8 +144,10 @@ def _register(user, data, idempotency_key, triage, payload):
             "category_code": appeal.category_code or "",
             "reprocessing_round": 0,
             "max_reprocessing_rounds": current_app.config["MAX_REPROCESSING_ROUNDS"],
+            "callback_timeout": current_app.config["CALLBACK_TIMEOUT"],
         }
         instance, workflow = processes.start_instance(appeal, version, initial)
+        clocks.start_overall_clock(appeal, now)
         sync_tasks(appeal, workflow, set(), now)
         record_event("appeal.registered", appeal.id, user.id, number=appeal.number, channel=appeal.channel)
         if triage is not None:

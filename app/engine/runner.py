@@ -27,6 +27,7 @@ class UserTaskInfo:
     form: str
     appeal_status: str
     candidate_org: object
+    clock_classes: tuple
 
 
 def start_workflow(spec, subprocess_specs, data):
@@ -65,6 +66,7 @@ def describe_user_task(task):
         form=properties.get("form", ""),
         appeal_status=properties.get("appealStatus", ""),
         candidate_org=candidate_org,
+        clock_classes=tuple(part.strip() for part in properties.get("clock", "").split(",") if part.strip()),
     )
 
 

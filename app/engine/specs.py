@@ -63,6 +63,23 @@ def bundle_for(documents, process_id):
     return {defining[pid]: documents[defining[pid]] for pid in needed}
 
 
+def _link_triggered_subprocesses(spec):
+    """Link message-started event subprocesses to Start and End once, at parse time.
+
+    SpiffWorkflow 3.2.0 makes these links on the first delivery of the message
+    (BpmnStartTask.trigger_wf), changing the parsed spec that every instance of
+    the version shares: later instances then wait for that message before they
+    can end. Linking Start only as an input leaves instances that never get the
+    message unaffected, and trigger_wf finds nothing left to change.
+    """
+    start = spec.start
+    for name in getattr(start, "trigger_specs", ()):
+        task_spec = spec.task_specs[name]
+        if start not in task_spec.inputs:
+            task_spec._inputs.append(start.name)
+            task_spec.connect(spec.end)
+
+
 def _rejection(exc, filename):
     message = exc.args[0] if exc.args else str(exc)
     return BpmnRejected(exc.file_name or filename, message, exc.line_number or None, exc.id or None)
@@ -88,6 +105,8 @@ def parse_bundle(documents, process_id):
     except ValidationException as exc:
         raise _rejection(exc, process_id) from exc
 
+    for each_spec in (spec, *subprocess_specs.values()):
+        _link_triggered_subprocesses(each_spec)
     return ParsedBundle(process_id, content_hash(documents, process_id), spec, subprocess_specs, dict(documents))
 
 

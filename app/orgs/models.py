@@ -23,6 +23,8 @@ class OrgUnit(db.Model):
     department_type: Mapped[str | None] = mapped_column(String(50))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"))
     path: Mapped[str] = mapped_column(String(255), index=True, default="")
+    # Working windows such as "08:30-12:00,13:30-17:30"; empty means the parent's (or the default).
+    working_windows: Mapped[str | None] = mapped_column(String(100))
 
     parent = relationship("OrgUnit", remote_side=[id])
 

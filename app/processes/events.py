@@ -91,27 +91,32 @@ def send_message(appeal, name, payload=None, actor_id=None):
 
     Returns True when it was consumed now, False when it was queued.
     """
+    with write_transaction():
+        return send_message_in_transaction(appeal, name, payload, actor_id)
+
+
+def send_message_in_transaction(appeal, name, payload=None, actor_id=None):
+    """Do the work of send_message inside the caller's write transaction, locking the instance first."""
     instance_id = db.session.scalar(select(WorkflowInstance.id).where(WorkflowInstance.appeal_id == appeal.id))
     if instance_id is None:
         raise AppealNotFound(appeal.number)
 
-    with write_transaction():
-        instance = services.lock_instance(instance_id)
-        workflow = services.load_workflow(instance)
-        known = _ready_ids(workflow)
-        now = utcnow()
+    instance = services.lock_instance(instance_id)
+    workflow = services.load_workflow(instance)
+    known = _ready_ids(workflow)
+    now = utcnow()
 
-        consumed = runner.deliver_message(workflow, name, payload or {})
-        if not consumed:
-            db.session.add(
-                PendingMessage(
-                    instance_id=instance.id,
-                    name=name,
-                    payload=json.dumps(payload or {}, ensure_ascii=False),
-                    created_at=now,
-                )
+    consumed = runner.deliver_message(workflow, name, payload or {})
+    if not consumed:
+        db.session.add(
+            PendingMessage(
+                instance_id=instance.id,
+                name=name,
+                payload=json.dumps(payload or {}, ensure_ascii=False),
+                created_at=now,
             )
-            instance.pending_messages += 1
-        finish_run(instance, workflow, appeal, known, now)
-        record_event("message.received" if consumed else "message.queued", appeal.id, actor_id, message=name)
+        )
+        instance.pending_messages += 1
+    finish_run(instance, workflow, appeal, known, now)
+    record_event("message.received" if consumed else "message.queued", appeal.id, actor_id, message=name)
     return consumed

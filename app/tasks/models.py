@@ -32,6 +32,8 @@ class HumanTask(db.Model):
     candidate_org_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     status: Mapped[str] = mapped_column(String(16), default="open")
+    # Stage clock classes started with the task, from the diagram's "clock" property.
+    clock_classes: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -26,6 +26,7 @@ from ..orgs.models import OrgUnit
 from ..processes import services as processes
 from ..processes.events import finish_run
 from ..processes.forms import FieldError, validate_form
+from ..sla import clocks
 from .models import HumanTask
 
 log = logging.getLogger(__name__)
@@ -115,6 +116,8 @@ def claim_task(user, task_id):
             db.session.refresh(task)
             raise TaskAlreadyClaimed(task_id, by_requester=task.assignee_id == user.id)
 
+        if "claim" in task.clock_classes.split(","):
+            clocks.stop_task_clocks([task.id], now, kinds=("claim",))
         record_event("task.claimed", task.appeal_id, user.id, task.name, task_id=task.id)
 
     db.session.refresh(task)
@@ -207,6 +210,8 @@ def complete_loaded(user, task, instance, workflow, form_data):
     if claimed_on_completion:
         values.update(assignee_id=user.id, claimed_at=now)
     apply_update(task, **values)
+    if task.clock_classes:
+        clocks.stop_task_clocks([task.id], now)
     record_event(
         "task.completed",
         task.appeal_id,

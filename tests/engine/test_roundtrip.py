@@ -61,7 +61,14 @@ PATHS = {
     ),
 }
 
-INITIAL = {"centre_id": 1, "appeal_type": "complaint", "urgency": "normal", "reprocessing_round": 0, "max_reprocessing_rounds": 2}
+INITIAL = {
+    "centre_id": 1,
+    "appeal_type": "complaint",
+    "urgency": "normal",
+    "reprocessing_round": 0,
+    "max_reprocessing_rounds": 2,
+    "callback_timeout": "P3D",
+}
 
 
 @pytest.fixture(scope="module")

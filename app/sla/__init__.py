@@ -1,0 +1,1 @@
+"""Working-time arithmetic and holiday schedules behind the SLA clocks."""
