@@ -13,9 +13,13 @@ from ..extensions import db
 _write_intent = contextvars.ContextVar("write_intent", default=False)
 
 
+# The clock every service reads; tests replace it to place events at chosen instants.
+clock = datetime.now
+
+
 def utcnow():
     """Return the current time as an aware UTC datetime."""
-    return datetime.now(timezone.utc)
+    return clock(timezone.utc)
 
 
 def is_sqlite(engine=None):

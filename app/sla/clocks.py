@@ -14,6 +14,7 @@ from sqlalchemy import case, func, insert, select, update
 from ..audit.services import record_event
 from ..core.db import apply_update
 from ..extensions import db
+from .calendar import SHANGHAI
 from .models import SlaClock
 from .provider import calendar_for, windows_for_unit
 
@@ -179,7 +180,8 @@ def resume_clock(clock, now, actor_id):
         values["next_check_at"] = None
     values["status"] = "running"
     apply_update(clock, **{key: values[key] for key in ("status", "segment_started_at", "deadline_at", "yellow_at", "next_check_at", "provisional")})
-    record_event("clock.resumed", clock.appeal_id, actor_id, clock_id=clock.id, kind=clock.kind, deadline=values["deadline_at"].isoformat())
+    deadline = values["deadline_at"].astimezone(SHANGHAI).isoformat()
+    record_event("clock.resumed", clock.appeal_id, actor_id, clock_id=clock.id, kind=clock.kind, deadline=deadline)
 
 
 def reschedule(clock):
@@ -229,8 +231,8 @@ def recompute_open_clocks(actor_id, batch_size=500):
                     actor_id,
                     clock_id=clock.id,
                     kind=clock.kind,
-                    old_deadline=old_deadline.isoformat() if old_deadline else None,
-                    new_deadline=clock.deadline_at.isoformat(),
+                    old_deadline=old_deadline.astimezone(SHANGHAI).isoformat() if old_deadline else None,
+                    new_deadline=clock.deadline_at.astimezone(SHANGHAI).isoformat(),
                     provisional=clock.provisional,
                 )
         last_id = clocks[-1].id

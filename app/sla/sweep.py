@@ -16,6 +16,7 @@ from ..audit.services import record_event
 from ..core.db import apply_update, utcnow, write_transaction
 from ..extensions import db
 from ..tasks.models import HumanTask
+from .calendar import SHANGHAI
 from .models import SlaAlert, SlaClock
 from .provider import calendar_for, windows_for_unit
 
@@ -62,7 +63,7 @@ def _insert_alert(clock, level, appeal, task, now):
         )
     )
     event = "clock.urged" if level == "yellow" else "clock.supervised"
-    record_event(event, clock.appeal_id, None, clock_id=clock.id, kind=clock.kind, deadline=clock.deadline_at.isoformat())
+    record_event(event, clock.appeal_id, None, clock_id=clock.id, kind=clock.kind, deadline=clock.deadline_at.astimezone(SHANGHAI).isoformat())
     return True
 
 
