@@ -135,7 +135,7 @@ def build_spec():
                     {"in": "query", "name": "category", "schema": {"type": "string"}, "description": "category code or its 2/4-digit prefix"},
                     {"in": "query", "name": "urgency", "schema": {"type": "string"}},
                     {"in": "query", "name": "status", "schema": {"type": "string"}},
-                    {"in": "query", "name": "sort", "schema": {"type": "string", "enum": ["created", "-created", "urgency"]}},
+                    {"in": "query", "name": "sort", "schema": {"type": "string", "enum": ["created", "-created", "urgency", "due"]}},
                 ],
                 "responses": {"200": _json({"type": "object", "properties": {"items": {"type": "array", "items": ref("Task")}}}), "422": _error("invalid filter")},
             }
@@ -163,6 +163,39 @@ def build_spec():
                     {"in": "query", "name": "name", "schema": {"type": "string"}, "description": "part of the unit's name"},
                 ],
                 "responses": {"200": _json({"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object"}}}}), "422": _error("invalid filter")},
+            }
+        },
+    )
+    spec.path(
+        path="/tasks/{task_id}/pause-clocks",
+        operations={
+            "post": {
+                "summary": "Pause the task's clocks and the overall clock while waiting for the citizen",
+                "tags": ["clocks"],
+                "parameters": [{"in": "path", "name": "task_id", "required": True, "schema": {"type": "integer"}}],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object", "properties": {"reason": {"type": "string"}}, "required": ["reason"]}}}},
+                "responses": {"200": _json({"type": "object"}), "404": _error("no such task"), "409": _error("no running clock")},
+            }
+        },
+    )
+    spec.path(
+        path="/tasks/{task_id}/resume-clocks",
+        operations={
+            "post": {
+                "summary": "Resume paused clocks from their remaining working time",
+                "tags": ["clocks"],
+                "parameters": [{"in": "path", "name": "task_id", "required": True, "schema": {"type": "integer"}}],
+                "responses": {"200": _json({"type": "object"}), "404": _error("no such task"), "409": _error("no paused clock")},
+            }
+        },
+    )
+    spec.path(
+        path="/notices",
+        operations={
+            "get": {
+                "summary": "Urging notices delivered to you or your unit",
+                "tags": ["clocks"],
+                "responses": {"200": _json({"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object"}}}})},
             }
         },
     )

@@ -10,6 +10,8 @@ from ..audit.services import event_detail
 from ..core.errors import InvalidInput
 from ..extensions import db
 from ..orgs.models import OrgUnit
+from ..core.db import utcnow
+from ..sla.presenters import appeal_clocks
 from ..tasks import services as tasks_services
 from ..web import web_bp
 from ..web.labels import ui_language
@@ -113,5 +115,6 @@ def appeal_page(number):
         citizen_name=name,
         citizen_phone=phone,
         tasks=services.appeal_tasks(appeal),
+        clocks=appeal_clocks(appeal.id, utcnow()),
         timeline=timeline,
     )

@@ -6,10 +6,26 @@ from flask_login import current_user
 from ..api import api_bp, json_body, load_with, require_user
 from ..orgs.services import departments_under
 from . import services
-from .schemas import CompleteTaskSchema, TaskQuerySchema, TaskSchema
+from ..core.db import utcnow
+from ..sla import services as sla_services
+from ..sla.presenters import task_clocks
+from .schemas import CompleteTaskSchema, PauseClocksSchema, TaskQuerySchema, TaskSchema
 
 
-def task_document(task, with_form=False):
+def clock_document(clock_view):
+    """Build the API representation of a task's first-due clock, or None."""
+    if clock_view is None:
+        return None
+    return {
+        "kind": clock_view.kind,
+        "level": clock_view.level,
+        "deadline": clock_view.deadline_at.isoformat() if clock_view.deadline_at else None,
+        "provisional": clock_view.provisional,
+        "remaining_working_minutes": clock_view.remaining_minutes,
+    }
+
+
+def task_document(task, with_form=False, clock_view=None):
     """Build the API representation of a human task."""
     document = {
         "id": task.id,
@@ -28,6 +44,7 @@ def task_document(task, with_form=False):
         "due_at": task.due_at,
         "claimed_at": task.claimed_at,
         "completed_at": task.completed_at,
+        "clock": clock_document(clock_view),
     }
     if with_form:
         form = services.form_registry().get(task.form)
@@ -50,14 +67,16 @@ def task_choices(task, form):
 def list_tasks():
     query = load_with(TaskQuerySchema(), request.args.to_dict())
     tasks = services.list_tasks(current_user, **query)
-    return jsonify({"items": [task_document(task) for task in tasks]})
+    clocks = task_clocks([task.id for task in tasks], utcnow())
+    return jsonify({"items": [task_document(task, clock_view=clocks.get(task.id)) for task in tasks]})
 
 
 @api_bp.get("/tasks/<int:task_id>")
 @require_user
 def get_task(task_id):
     task = services.get_visible_task(current_user, task_id)
-    return jsonify(task_document(task, with_form=True))
+    clock_view = task_clocks([task.id], utcnow()).get(task.id)
+    return jsonify(task_document(task, with_form=True, clock_view=clock_view))
 
 
 @api_bp.post("/tasks/<int:task_id>/claim")
@@ -70,6 +89,32 @@ def claim_task(task_id):
 @require_user
 def release_task(task_id):
     return jsonify(task_document(services.release_task(current_user, task_id)))
+
+
+@api_bp.post("/tasks/<int:task_id>/pause-clocks")
+@require_user
+def pause_task_clocks(task_id):
+    body = load_with(PauseClocksSchema(), json_body())
+    clocks = sla_services.pause_task_clocks(current_user, task_id, body["reason"])
+    return jsonify({"paused": [clock.id for clock in clocks]})
+
+
+@api_bp.post("/tasks/<int:task_id>/resume-clocks")
+@require_user
+def resume_task_clocks(task_id):
+    clocks = sla_services.resume_task_clocks(current_user, task_id)
+    return jsonify({"resumed": [clock.id for clock in clocks]})
+
+
+@api_bp.get("/notices")
+@require_user
+def list_notices():
+    rows = sla_services.notices_for(current_user)
+    items = [
+        {"appeal_number": number, "clock_kind": kind, "level": alert.level, "deliver_at": alert.deliver_at.isoformat()}
+        for alert, kind, number in rows
+    ]
+    return jsonify({"items": items})
 
 
 @api_bp.post("/tasks/<int:task_id>/complete")

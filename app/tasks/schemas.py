@@ -24,6 +24,12 @@ class CompleteTaskSchema(Schema):
     data = fields.Dict(required=True)
 
 
+class PauseClocksSchema(Schema):
+    """Body of POST /tasks/<id>/pause-clocks."""
+
+    reason = fields.String(required=True, validate=validate.Length(min=2, max=500))
+
+
 class TaskSchema(Schema):
     id = fields.Integer()
     appeal_number = fields.String()
@@ -41,5 +47,6 @@ class TaskSchema(Schema):
     due_at = fields.DateTime(allow_none=True)
     claimed_at = fields.DateTime(allow_none=True)
     completed_at = fields.DateTime(allow_none=True)
+    clock = fields.Dict(allow_none=True)
     form_schema = fields.Dict()
     choices = fields.Dict()

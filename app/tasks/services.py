@@ -37,6 +37,7 @@ SORTS = {
     "created": HumanTask.created_at.asc(),
     "-created": HumanTask.created_at.desc(),
     "urgency": URGENCY_ORDER,
+    "due": HumanTask.due_at.asc().nulls_last(),
 }
 SCOPES = ("all", "mine", "claimable")
 
@@ -53,6 +54,14 @@ def _visible_condition(user):
 def can_act(user, task):
     """Return True when the user's role and unit match the task's lane and candidate unit."""
     return user.has_role(task.role) and task.candidate_org_id == user.org_unit_id
+
+
+def has_paused_clocks(task):
+    """Return True when the task has clocks paused while waiting for the citizen."""
+    from ..sla.models import SlaClock
+
+    query = select(SlaClock.id).where(SlaClock.human_task_id == task.id, SlaClock.status == "paused").limit(1)
+    return db.session.scalar(query) is not None
 
 
 def list_tasks(user, scope="all", appeal_type=None, category=None, urgency=None, status=None, sort="created", limit=200):
@@ -92,7 +101,8 @@ def get_visible_task(user, task_id, lock=False):
     return task
 
 
-def _check_can_act(user, task):
+def check_can_act(user, task):
+    """Raise Forbidden unless the user's role and unit match the task."""
     if not can_act(user, task):
         raise Forbidden(f"task {task.id} is for role '{task.role}' in another unit; you may view it but not act on it")
 
@@ -101,7 +111,7 @@ def claim_task(user, task_id):
     """Sign for a task; exactly one of many concurrent claims succeeds."""
     with write_transaction():
         task = get_visible_task(user, task_id)
-        _check_can_act(user, task)
+        check_can_act(user, task)
         if task.status not in ACTIVE_STATUSES:
             raise TaskNotOpen(task_id, task.status)
 
@@ -168,7 +178,7 @@ def complete_task(user, task_id, form_data):
         task = get_visible_task(user, task_id)
         if instance is None:
             raise TaskNotFound(task_id)
-        _check_can_act(user, task)
+        check_can_act(user, task)
         if task.status not in ACTIVE_STATUSES:
             raise TaskNotOpen(task_id, task.status)
         if task.status == "claimed" and task.assignee_id != user.id:

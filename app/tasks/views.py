@@ -8,6 +8,9 @@ from ..core.errors import Conflict, Forbidden, InvalidInput
 from ..web import web_bp
 from ..web.formdata import parse_submission
 from . import services
+from ..core.db import utcnow
+from ..sla import services as sla_services
+from ..sla.presenters import task_clocks
 from .api import task_choices
 from .schemas import TaskQuerySchema
 
@@ -28,7 +31,15 @@ def task_list():
     query["scope"] = query.get("scope") or "all"
     query["sort"] = query.get("sort") or "created"
     tasks = services.list_tasks(current_user, **query)
-    return render_template("tasks/list.html", tasks=tasks, filters=query, filter_errors=errors)
+    now = utcnow()
+    return render_template(
+        "tasks/list.html",
+        tasks=tasks,
+        clocks=task_clocks([task.id for task in tasks], now),
+        notices=sla_services.notices_for(current_user, now),
+        filters=query,
+        filter_errors=errors,
+    )
 
 
 def _render_task(task, errors=None, values=None, status=200):
@@ -36,6 +47,8 @@ def _render_task(task, errors=None, values=None, status=200):
     return render_template(
         "tasks/detail.html",
         task=task,
+        clock=task_clocks([task.id], utcnow()).get(task.id),
+        paused=services.has_paused_clocks(task),
         form=form,
         choices=task_choices(task, form),
         errors=errors or {},
@@ -69,6 +82,22 @@ def task_claim(task_id):
 @login_required
 def task_release(task_id):
     return _task_action(task_id, services.release_task, _("Task released to your unit's queue."))
+
+
+@web_bp.post("/tasks/<int:task_id>/pause-clocks")
+@login_required
+def task_pause_clocks(task_id):
+    reason = request.form.get("reason", "").strip()
+    if len(reason) < 2:
+        flash(_("Give the reason for pausing, such as the material the citizen must send."), "error")
+        return redirect(url_for("web.task_page", task_id=task_id))
+    return _task_action(task_id, lambda user, ident: sla_services.pause_task_clocks(user, ident, reason[:500]), _("Clocks paused."))
+
+
+@web_bp.post("/tasks/<int:task_id>/resume-clocks")
+@login_required
+def task_resume_clocks(task_id):
+    return _task_action(task_id, sla_services.resume_task_clocks, _("Clocks resumed."))
 
 
 @web_bp.post("/tasks/<int:task_id>/complete")

@@ -12,7 +12,19 @@ def _inject_labels():
     helpers = template_helpers()
     helpers["current_locale"] = ui_language()
     helpers["language_return_path"] = _language_return_path()
+    helpers["provisional_banner"] = _provisional_banner()
     return helpers
+
+
+def _provisional_banner():
+    # Only admins can load schedules, so only they see the count of provisional deadlines.
+    from flask_login import current_user
+
+    from ..sla.admin import provisional_clock_count
+
+    if not current_user.is_authenticated or not current_user.has_role("admin"):
+        return 0
+    return provisional_clock_count()
 
 
 def _language_return_path():
@@ -40,3 +52,4 @@ def set_language(code):
 from ..auth import views as auth_views  # noqa: E402,F401
 from ..appeals import views as appeal_views  # noqa: E402,F401
 from ..tasks import views as task_views  # noqa: E402,F401
+from ..sla import views as sla_views  # noqa: E402,F401

@@ -2,6 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 
+from ..sla.presenters import format_local
+
 APPEAL_TYPE_LABELS = {
     "consultation": _l("Consultation"),
     "help": _l("Help"),
@@ -73,10 +75,40 @@ EVENT_LABELS = {
     "task.completed": _l("Completed"),
     "appeal.archived": _l("Archived"),
     "process.deployed": _l("Process deployed"),
+    "clock.urged": _l("Urging notice sent"),
+    "clock.supervised": _l("Supervision opened"),
+    "clock.paused": _l("Clock paused"),
+    "clock.resumed": _l("Clock resumed"),
+    "clock.recomputed": _l("Deadline recomputed"),
     "timer.fired": _l("Timer fired"),
     "message.received": _l("Message received"),
     "message.queued": _l("Message queued"),
 }
+
+CLOCK_KIND_LABELS = {
+    "overall": _l("Overall limit"),
+    "claim": _l("Claim limit"),
+    "return": _l("Return window"),
+    "reply": _l("Reply limit"),
+    "callback": _l("Callback limit"),
+    "rework": _l("Reprocessing limit"),
+}
+CLOCK_STATUS_LABELS = {"running": _l("Running"), "paused": _l("Paused"), "stopped": _l("Stopped")}
+CLOCK_OUTCOME_LABELS = {"met": _l("Met"), "overdue": _l("Overdue")}
+CLOCK_LEVEL_LABELS = {"green": _l("On time"), "yellow": _l("Due soon"), "red": _l("Overdue")}
+
+
+def countdown(minutes):
+    """Describe remaining working time, or time overdue, in hours and minutes."""
+    from flask_babel import gettext
+
+    if minutes is None:
+        return ""
+    hours, rest = divmod(abs(minutes), 60)
+    if minutes >= 0:
+        return gettext("%(hours)d h %(minutes)d min left", hours=hours, minutes=rest)
+    return gettext("%(hours)d h %(minutes)d min overdue", hours=hours, minutes=rest)
+
 
 # Messages for form field errors, by FieldError.code.
 FIELD_ERROR_LABELS = {
@@ -148,5 +180,11 @@ def template_helpers():
         "EVENT_LABELS": EVENT_LABELS,
         "label": label,
         "describe_error": describe_error,
+        "countdown": countdown,
+        "local_time": format_local,
+        "CLOCK_KIND_LABELS": CLOCK_KIND_LABELS,
+        "CLOCK_STATUS_LABELS": CLOCK_STATUS_LABELS,
+        "CLOCK_OUTCOME_LABELS": CLOCK_OUTCOME_LABELS,
+        "CLOCK_LEVEL_LABELS": CLOCK_LEVEL_LABELS,
         "INTAKE_FIELD_HINTS": INTAKE_FIELD_HINTS,
     }

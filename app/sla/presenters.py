@@ -1,0 +1,98 @@
+"""Clock figures for pages and the API: remaining working time and colour."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from ..extensions import db
+from .calendar import SHANGHAI
+from .models import SlaClock
+from .provider import calendar_for, windows_for_unit
+
+
+@dataclass(frozen=True)
+class ClockView:
+    """One clock as a page shows it."""
+
+    id: int
+    kind: str
+    level: str
+    status: str
+    outcome: str | None
+    started_at: datetime
+    deadline_at: datetime | None
+    provisional: bool
+    remaining_minutes: int | None
+    spent_seconds: int
+    budget_seconds: int
+    extension_seconds: int
+    enforced: bool
+    human_task_id: int | None
+
+
+def current_level(clock, now):
+    """Return the colour a running clock has now, even before the sweep has looked at it."""
+    if clock.status != "running" or clock.deadline_at is None:
+        return clock.level
+    if now >= clock.deadline_at:
+        return "red"
+    if now >= clock.yellow_at or clock.level == "yellow":
+        return "yellow"
+    return clock.level
+
+
+def remaining_minutes(clock, now):
+    """Return working minutes left (negative when overdue), or None when the clock is not running."""
+    if clock.status != "running" or clock.deadline_at is None:
+        return None
+    calendar = calendar_for(windows_for_unit(clock.org_unit_id))
+    if now <= clock.deadline_at:
+        return int(calendar.working_minutes_between(now, clock.deadline_at))
+    return -int(calendar.working_minutes_between(clock.deadline_at, now))
+
+
+def view(clock, now):
+    """Build the ClockView of a clock."""
+    return ClockView(
+        id=clock.id,
+        kind=clock.kind,
+        level=current_level(clock, now),
+        status=clock.status,
+        outcome=clock.outcome,
+        started_at=clock.started_at,
+        deadline_at=clock.deadline_at,
+        provisional=clock.provisional,
+        remaining_minutes=remaining_minutes(clock, now),
+        spent_seconds=clock.spent_seconds,
+        budget_seconds=clock.budget_seconds,
+        extension_seconds=clock.extension_seconds,
+        enforced=clock.enforced,
+        human_task_id=clock.human_task_id,
+    )
+
+
+def appeal_clocks(appeal_id, now):
+    """Return every clock of an appeal, oldest first."""
+    clocks = db.session.scalars(select(SlaClock).where(SlaClock.appeal_id == appeal_id).order_by(SlaClock.id)).all()
+    return [view(clock, now) for clock in clocks]
+
+
+def task_clocks(task_ids, now):
+    """Return {task id: ClockView} of the running enforced clock that is due first for each task."""
+    if not task_ids:
+        return {}
+    clocks = db.session.scalars(
+        select(SlaClock)
+        .where(SlaClock.human_task_id.in_(task_ids), SlaClock.status == "running", SlaClock.enforced.is_(True))
+        .order_by(SlaClock.deadline_at)
+    ).all()
+    first = {}
+    for clock in clocks:
+        first.setdefault(clock.human_task_id, view(clock, now))
+    return first
+
+
+def format_local(instant):
+    """Format an instant as Asia/Shanghai wall time for pages."""
+    return instant.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if instant else ""

@@ -1,0 +1,105 @@
+"""Admin pages for the working calendar: load a year's schedule, override single days."""
+
+import base64
+import binascii
+from datetime import date
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from ..core.errors import Forbidden
+from ..extensions import db
+from ..web import web_bp
+from . import admin
+from .holidays import ScheduleFileError, official_schedule
+from .models import CalendarOverride, CalendarYear
+
+MAX_UPLOAD_BYTES = 64 * 1024
+
+
+def _require_admin():
+    if not current_user.has_role("admin"):
+        raise Forbidden("only administrators can change the working calendar")
+
+
+def _calendar_page(status=200, **extra):
+    official_years = sorted(official_schedule().covered_years)
+    context = {
+        "official_first": official_years[0] if official_years else None,
+        "official_last": official_years[-1] if official_years else None,
+        "years": db.session.scalars(select(CalendarYear).order_by(CalendarYear.year)).all(),
+        "overrides": db.session.scalars(select(CalendarOverride).order_by(CalendarOverride.day)).all(),
+        "provisional_count": admin.provisional_clock_count(),
+    }
+    context.update(extra)
+    return render_template("sla/calendar.html", **context), status
+
+
+@web_bp.get("/admin/calendar")
+@login_required
+def calendar_page():
+    _require_admin()
+    return _calendar_page()
+
+
+@web_bp.post("/admin/calendar/preview")
+@login_required
+def calendar_preview():
+    _require_admin()
+    upload = request.files.get("schedule")
+    if upload is None or not upload.filename:
+        return _calendar_page(422, upload_problems=[_("Choose a YAML or CSV schedule file to upload.")])
+
+    content = upload.read(MAX_UPLOAD_BYTES + 1)
+    try:
+        year_schedule, preview = admin.preview_year(content, upload.filename)
+    except ScheduleFileError as exc:
+        return _calendar_page(422, upload_problems=list(exc.problems))
+
+    encoded = base64.b64encode(content).decode("ascii")
+    return render_template("sla/calendar_preview.html", preview=preview, year_schedule=year_schedule, content=encoded, filename=upload.filename)
+
+
+@web_bp.post("/admin/calendar/import")
+@login_required
+def calendar_import():
+    _require_admin()
+    try:
+        content = base64.b64decode(request.form.get("content", ""), validate=True)
+        moved = admin.import_year(content, request.form.get("filename", "schedule.yaml"), current_user.id)
+    except (ScheduleFileError, binascii.Error, ValueError) as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("web.calendar_page"))
+    flash(_("Schedule loaded; %(count)d open deadline(s) recomputed.", count=moved), "success")
+    return redirect(url_for("web.calendar_page"))
+
+
+@web_bp.post("/admin/calendar/overrides")
+@login_required
+def calendar_override_set():
+    _require_admin()
+    try:
+        day = date.fromisoformat(request.form.get("day", ""))
+    except ValueError:
+        flash(_("Enter the date as YYYY-MM-DD."), "error")
+        return redirect(url_for("web.calendar_page"))
+    is_workday = request.form.get("kind") == "workday"
+    moved = admin.set_override(day, is_workday, request.form.get("note", "").strip(), current_user.id)
+    flash(_("Override saved; %(count)d open deadline(s) recomputed.", count=moved), "success")
+    return redirect(url_for("web.calendar_page"))
+
+
+@web_bp.post("/admin/calendar/overrides/<day>/delete")
+@login_required
+def calendar_override_delete(day):
+    _require_admin()
+    try:
+        parsed = date.fromisoformat(day)
+    except ValueError:
+        flash(_("Enter the date as YYYY-MM-DD."), "error")
+        return redirect(url_for("web.calendar_page"))
+    moved = admin.delete_override(parsed, current_user.id)
+    flash(_("Override removed; %(count)d open deadline(s) recomputed.", count=moved), "success")
+    return redirect(url_for("web.calendar_page"))
