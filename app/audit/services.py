@@ -28,6 +28,27 @@ def record_event(event, appeal_id=None, actor_id=None, task_name=None, **detail)
     )
 
 
+def record_events(events):
+    """Insert many audit events in one statement; each is a dict with event, appeal_id, actor_id, task_name, detail."""
+    if not events:
+        return
+    now = utcnow()
+    db.session.execute(
+        _INSERT,
+        [
+            {
+                "appeal_id": event.get("appeal_id"),
+                "actor_id": event.get("actor_id"),
+                "event": event["event"],
+                "task_name": event.get("task_name"),
+                "detail": json.dumps(event.get("detail", {}), ensure_ascii=False, default=str),
+                "created_at": now,
+            }
+            for event in events
+        ],
+    )
+
+
 def appeal_history(appeal_id):
     """Return the appeal's audit events, oldest first."""
     query = select(AuditEvent).where(AuditEvent.appeal_id == appeal_id).order_by(AuditEvent.id)

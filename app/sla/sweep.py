@@ -10,10 +10,12 @@ import logging
 from datetime import timedelta
 from fractions import Fraction
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from ..audit.services import record_event
-from ..core.db import apply_update, utcnow, write_transaction
+from ..audit.services import record_events
+from ..core.db import utcnow, write_transaction
 from ..extensions import db
 from ..tasks.models import HumanTask
 from .calendar import SHANGHAI
@@ -23,6 +25,11 @@ from .provider import calendar_for, windows_for_unit
 log = logging.getLogger(__name__)
 
 SUPERVISION_MESSAGE = "sla_overdue"
+_LEVEL_UPDATE = (
+    update(SlaClock.__table__)
+    .where(SlaClock.__table__.c.id == bindparam("row_id"))
+    .values(level=bindparam("new_level"), next_check_at=bindparam("new_next_check_at", type_=SlaClock.__table__.c.next_check_at.type))
+)
 ONE_SECOND = Fraction(1, 60)
 
 
@@ -43,53 +50,60 @@ def _recipient(clock, task):
     return None, clock.org_unit_id
 
 
-def _insert_alert(clock, level, appeal, task, now):
-    """Insert the clock's alert for this level unless it exists; return True when inserted."""
-    exists = db.session.scalar(select(SlaAlert.id).where(SlaAlert.clock_id == clock.id, SlaAlert.level == level))
-    if exists is not None:
-        return False
+def _insert_alerts(rows):
+    """Insert alert rows whose (clock, level) is not stored yet; return the keys inserted.
 
+    The clocks are row-locked by this sweep, so no other sweep writes their
+    alerts meanwhile; ON CONFLICT DO NOTHING still guards the unique key.
+    """
+    if not rows:
+        return set()
+    clock_ids = {row["clock_id"] for row in rows}
+    existing = set(db.session.execute(select(SlaAlert.clock_id, SlaAlert.level).where(SlaAlert.clock_id.in_(clock_ids))).all())
+    new_rows = [row for row in rows if (row["clock_id"], row["level"]) not in existing]
+    if not new_rows:
+        return set()
+
+    dialect = db.session.get_bind().dialect.name
+    insert_for = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    db.session.execute(insert_for(SlaAlert.__table__).on_conflict_do_nothing(index_elements=["clock_id", "level"]), new_rows)
+    return {(row["clock_id"], row["level"]) for row in new_rows}
+
+
+def _plan(clock, appeal_urgency, task, now):
+    """Return (new level, alert rows) for one due clock."""
+    level, alerts = clock.level, []
     user_id, org_id = _recipient(clock, task)
-    db.session.add(
-        SlaAlert(
-            clock_id=clock.id,
-            appeal_id=clock.appeal_id,
-            level=level,
-            recipient_user_id=user_id,
-            recipient_org_id=org_id,
-            created_at=now,
-            deliver_at=next_delivery(now, appeal.urgency, org_id) if level == "yellow" else now,
-            message_sent=level != "red",
-        )
-    )
-    event = "clock.urged" if level == "yellow" else "clock.supervised"
-    record_event(event, clock.appeal_id, None, clock_id=clock.id, kind=clock.kind, deadline=clock.deadline_at.astimezone(SHANGHAI).isoformat())
-    return True
 
-
-def _advance_clock(clock, now):
-    """Move one due clock to yellow and/or red, writing the matching alerts."""
-    from ..appeals.models import Appeal
-
-    appeal = db.session.get(Appeal, clock.appeal_id)
-    task = db.session.get(HumanTask, clock.human_task_id) if clock.human_task_id else None
-    level = clock.level
-    alerts = 0
+    def alert(new_level):
+        return {
+            "clock_id": clock.id,
+            "appeal_id": clock.appeal_id,
+            "level": new_level,
+            "recipient_user_id": user_id,
+            "recipient_org_id": org_id,
+            "created_at": now,
+            "deliver_at": next_delivery(now, appeal_urgency, org_id) if new_level == "yellow" else now,
+            "message_sent": new_level != "red",
+        }
 
     if level == "green" and clock.yellow_at <= now:
         level = "yellow"
-        alerts += _insert_alert(clock, "yellow", appeal, task, now)
+        alerts.append(alert("yellow"))
     if level == "yellow" and clock.deadline_at <= now:
         level = "red"
-        alerts += _insert_alert(clock, "red", appeal, task, now)
-
-    next_check = {"green": clock.yellow_at, "yellow": clock.deadline_at}.get(level)
-    apply_update(clock, level=level, next_check_at=next_check)
-    return alerts
+        alerts.append(alert("red"))
+    return level, alerts
 
 
 def mark_due_clocks(now, batch_size):
-    """Phase 1: process one batch of clocks whose next check is due; return (clocks, alerts)."""
+    """Phase 1: process one batch of clocks whose next check is due; return (clocks, alerts).
+
+    A batch costs a fixed number of statements whatever its size, so a sweep
+    over many open clocks stays cheap.
+    """
+    from ..appeals.models import Appeal
+
     with write_transaction():
         clocks = db.session.scalars(
             select(SlaClock)
@@ -98,8 +112,38 @@ def mark_due_clocks(now, batch_size):
             .limit(batch_size)
             .with_for_update(skip_locked=True)
         ).all()
-        alerts = sum(_advance_clock(clock, now) for clock in clocks)
-    return len(clocks), alerts
+        if not clocks:
+            return 0, 0
+
+        urgency = dict(db.session.execute(select(Appeal.id, Appeal.urgency).where(Appeal.id.in_({clock.appeal_id for clock in clocks}))).all())
+        task_ids = {clock.human_task_id for clock in clocks if clock.human_task_id}
+        tasks = {task.id: task for task in db.session.scalars(select(HumanTask).where(HumanTask.id.in_(task_ids)))} if task_ids else {}
+
+        updates, alert_rows, by_id = [], [], {}
+        for clock in clocks:
+            level, alerts = _plan(clock, urgency[clock.appeal_id], tasks.get(clock.human_task_id), now)
+            next_check = {"green": clock.yellow_at, "yellow": clock.deadline_at}.get(level)
+            updates.append({"row_id": clock.id, "new_level": level, "new_next_check_at": next_check})
+            alert_rows.extend(alerts)
+            by_id[clock.id] = clock
+
+        db.session.execute(_LEVEL_UPDATE, updates)
+        inserted = _insert_alerts(alert_rows)
+        record_events(
+            [
+                {
+                    "event": "clock.urged" if level == "yellow" else "clock.supervised",
+                    "appeal_id": by_id[clock_id].appeal_id,
+                    "detail": {
+                        "clock_id": clock_id,
+                        "kind": by_id[clock_id].kind,
+                        "deadline": by_id[clock_id].deadline_at.astimezone(SHANGHAI).isoformat(),
+                    },
+                }
+                for clock_id, level in sorted(inserted)
+            ]
+        )
+    return len(clocks), len(inserted)
 
 
 def open_supervision_tasks(batch_size):
