@@ -79,6 +79,27 @@ def sla_sweep_command():
     click.echo(f"Checked {totals['clocks']} clock(s), wrote {totals['alerts']} alert(s), opened {totals['supervisions']} supervision task(s).")
 
 
+@calendar_cli.command("windows")
+@click.option("--unit", "unit_code", required=True, help="Org unit code, e.g. JS-NJ.")
+@click.option("--hours", default="", help="Working windows such as 08:30-12:00,13:30-17:30; empty to inherit.")
+def calendar_windows_command(unit_code, hours):
+    """Set an org unit's working windows and recompute open deadlines."""
+    from sqlalchemy import select
+
+    from .extensions import db
+    from .orgs.models import OrgUnit
+    from .sla.admin import set_unit_windows
+
+    unit = db.session.scalar(select(OrgUnit).where(OrgUnit.code == unit_code))
+    if unit is None:
+        raise click.BadParameter(f"no org unit has code {unit_code!r}", param_hint="--unit")
+    try:
+        moved = set_unit_windows(unit, hours, actor_id=None)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--hours")
+    click.echo(f"{unit.name}: working windows {hours or 'inherited'}; {moved} open deadline(s) recomputed.")
+
+
 @calendar_cli.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--yes", is_flag=True, help="Apply without asking after showing the changes.")

@@ -143,6 +143,27 @@ def delete_override(day, actor_id):
     return moved
 
 
+def set_unit_windows(unit, windows_text, actor_id):
+    """Set an org unit's working windows (empty: inherit), then reschedule open clocks; return moved deadlines."""
+    from .calendar import parse_windows
+
+    text = (windows_text or "").strip() or None
+    if text is not None:
+        parse_windows(text)
+
+    with write_transaction():
+        old = unit.working_windows
+        unit.working_windows = text
+        db.session.add(unit)
+        db.session.flush()
+
+        bump_revision()
+        moved = recompute_open_clocks(actor_id)
+        refresh_task_due()
+        record_event("calendar.windows_set", None, actor_id, unit=unit.code, old=old, new=text, moved_deadlines=moved)
+    return moved
+
+
 def provisional_clock_count():
     """Return how many running clocks have a provisional deadline."""
     from sqlalchemy import func
