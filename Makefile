@@ -53,6 +53,8 @@ test: install-dev
 
 bench: install-dev
 	$(BIN)/python bench/lifecycle.py
+	$(BIN)/python bench/sla_deadline.py
+	$(BIN)/python bench/sla_sweep.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
