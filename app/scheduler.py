@@ -11,28 +11,18 @@ from apscheduler.schedulers.background import BackgroundScheduler
 log = logging.getLogger(__name__)
 
 
-def _fire_timers(app):
+def _run_job(app, name):
+    """Run one scheduled job in an app context; a failure is logged and the next tick retries."""
     from .extensions import db
     from .processes.events import fire_due_timers
-
-    with app.app_context():
-        try:
-            fire_due_timers()
-        except Exception:
-            log.exception("scheduler.timer_job_failed")
-        finally:
-            db.session.remove()
-
-
-def _sweep(app):
-    from .extensions import db
     from .sla.sweep import sweep
 
+    job = {"fire_due_timers": fire_due_timers, "sla_sweep": sweep}[name]
     with app.app_context():
         try:
-            sweep()
+            job()
         except Exception:
-            log.exception("scheduler.sweep_job_failed")
+            log.exception("scheduler.job_failed job=%s", name)
         finally:
             db.session.remove()
 
@@ -41,19 +31,19 @@ def start_scheduler(app):
     """Start the background scheduler for this process and return it."""
     scheduler = BackgroundScheduler(timezone="Asia/Shanghai")
     scheduler.add_job(
-        _fire_timers,
+        _run_job,
         "interval",
         seconds=app.config["TIMER_INTERVAL_SECONDS"],
-        args=[app],
+        args=[app, "fire_due_timers"],
         id="fire_due_timers",
         max_instances=1,
         coalesce=True,
     )
     scheduler.add_job(
-        _sweep,
+        _run_job,
         "interval",
         seconds=app.config["SWEEP_INTERVAL_SECONDS"],
-        args=[app],
+        args=[app, "sla_sweep"],
         id="sla_sweep",
         max_instances=1,
         coalesce=True,

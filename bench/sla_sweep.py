@@ -6,10 +6,10 @@ Usage:
 
 The PostgreSQL database given is emptied first (schema public is dropped);
 without --database-url a new SQLite file is used. The script registers a few
-appeals through the service, adds the requested number of running clocks to
-them with one bulk insert (most due in the future, ``--due`` of them past
-their yellow instant and deadline), then times a sweep that finds the due
-ones and a second sweep that finds nothing.
+appeals through the service and adds the requested number of running clocks
+to them in bulk. Most are due in the future, and ``--due`` of them are past
+their yellow instant and deadline. It then times a sweep that finds the due
+ones, and a second sweep that finds nothing.
 """
 
 import argparse

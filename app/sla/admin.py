@@ -15,7 +15,7 @@ from ..audit.services import record_event
 from ..core.db import utcnow, write_transaction
 from ..extensions import db
 from .calendar import WorkingCalendar
-from .clocks import recompute_open_clocks, refresh_task_due, schedule
+from .clocks import recompute_open_clocks, refresh_task_due, schedule, schedule_inputs
 from .holidays import parse_schedule_file
 from .models import CalendarOverride, CalendarYear, SlaClock
 from .provider import build_schedule, bump_revision, calendar_for, windows_for_unit
@@ -25,7 +25,7 @@ PREVIEW_LIMIT = 200
 
 @dataclass
 class CalendarPreview:
-    """What a calendar change would do: days whose status changes and deadlines that move."""
+    """Effect of a calendar change: the days whose status changes and the deadlines that move."""
 
     year: int | None
     source: str
@@ -57,16 +57,7 @@ def _moved_clocks(new_schedule):
         calendar = calendars.get(windows)
         if calendar is None:
             calendar = calendars[windows] = WorkingCalendar(new_schedule, windows)
-        values = schedule(
-            {
-                "budget_seconds": clock.budget_seconds,
-                "extension_seconds": clock.extension_seconds,
-                "spent_seconds": clock.spent_seconds,
-                "segment_started_at": clock.segment_started_at,
-                "level": clock.level,
-            },
-            calendar,
-        )
+        values = schedule(schedule_inputs(clock, clock.segment_started_at), calendar)
         if values["deadline_at"] != clock.deadline_at or values["provisional"] != clock.provisional:
             moved += 1
             if len(rows) < PREVIEW_LIMIT:
@@ -89,6 +80,15 @@ def preview_year(content, filename):
     return year_schedule, preview
 
 
+def _after_change(actor_id, event, **detail):
+    """Reschedule open clocks after a calendar change in this transaction, audit it, return moved deadlines."""
+    bump_revision()
+    moved = recompute_open_clocks(actor_id)
+    refresh_task_due()
+    record_event(event, None, actor_id, moved_deadlines=moved, **detail)
+    return moved
+
+
 def import_year(content, filename, actor_id):
     """Store a year's schedule, reschedule open clocks and audit it; return the number of moved deadlines."""
     year_schedule = parse_schedule_file(content, filename)
@@ -102,10 +102,7 @@ def import_year(content, filename, actor_id):
         db.session.add(row)
         db.session.flush()
 
-        bump_revision()
-        moved = recompute_open_clocks(actor_id)
-        refresh_task_due()
-        record_event("calendar.imported", None, actor_id, year=year_schedule.year, source=year_schedule.source, moved_deadlines=moved)
+        moved = _after_change(actor_id, "calendar.imported", year=year_schedule.year, source=year_schedule.source)
     return moved
 
 
@@ -120,10 +117,7 @@ def set_override(day, is_workday, note, actor_id):
         db.session.add(row)
         db.session.flush()
 
-        bump_revision()
-        moved = recompute_open_clocks(actor_id)
-        refresh_task_due()
-        record_event("calendar.override_set", None, actor_id, day=day.isoformat(), is_workday=is_workday, note=note, moved_deadlines=moved)
+        moved = _after_change(actor_id, "calendar.override_set", day=day.isoformat(), is_workday=is_workday, note=note)
     return moved
 
 
@@ -136,10 +130,7 @@ def delete_override(day, actor_id):
         db.session.delete(row)
         db.session.flush()
 
-        bump_revision()
-        moved = recompute_open_clocks(actor_id)
-        refresh_task_due()
-        record_event("calendar.override_deleted", None, actor_id, day=day.isoformat(), moved_deadlines=moved)
+        moved = _after_change(actor_id, "calendar.override_deleted", day=day.isoformat())
     return moved
 
 
@@ -157,10 +148,7 @@ def set_unit_windows(unit, windows_text, actor_id):
         db.session.add(unit)
         db.session.flush()
 
-        bump_revision()
-        moved = recompute_open_clocks(actor_id)
-        refresh_task_due()
-        record_event("calendar.windows_set", None, actor_id, unit=unit.code, old=old, new=text, moved_deadlines=moved)
+        moved = _after_change(actor_id, "calendar.windows_set", unit=unit.code, old=old, new=text)
     return moved
 
 

@@ -166,16 +166,20 @@ def pause_clock(clock, now, actor_id, reason):
     record_event("clock.paused", clock.appeal_id, actor_id, clock_id=clock.id, kind=clock.kind, reason=reason, spent_seconds=spent)
 
 
-def resume_clock(clock, now, actor_id):
-    """Continue a paused clock from its remaining time."""
-    values = {
+def schedule_inputs(clock, segment_started_at):
+    """Return the values schedule() needs from a stored clock, with the given segment start."""
+    return {
         "budget_seconds": clock.budget_seconds,
         "extension_seconds": clock.extension_seconds,
         "spent_seconds": clock.spent_seconds,
-        "segment_started_at": now,
+        "segment_started_at": segment_started_at,
         "level": clock.level,
     }
-    schedule(values, calendar_for(windows_for_unit(clock.org_unit_id)))
+
+
+def resume_clock(clock, now, actor_id):
+    """Continue a paused clock from its remaining time."""
+    values = schedule(schedule_inputs(clock, now), calendar_for(windows_for_unit(clock.org_unit_id)))
     if not clock.enforced:
         values["next_check_at"] = None
     values["status"] = "running"
@@ -186,14 +190,7 @@ def resume_clock(clock, now, actor_id):
 
 def reschedule(clock):
     """Recompute a running clock's deadline with the current calendar; return the old deadline when it moved."""
-    values = {
-        "budget_seconds": clock.budget_seconds,
-        "extension_seconds": clock.extension_seconds,
-        "spent_seconds": clock.spent_seconds,
-        "segment_started_at": clock.segment_started_at,
-        "level": clock.level,
-    }
-    schedule(values, calendar_for(windows_for_unit(clock.org_unit_id)))
+    values = schedule(schedule_inputs(clock, clock.segment_started_at), calendar_for(windows_for_unit(clock.org_unit_id)))
     if not clock.enforced:
         values["next_check_at"] = None
 

@@ -27,7 +27,7 @@ class CalendarYear(db.Model):
 
 
 class CalendarOverride(db.Model):
-    """An admin's correction of one day: a working day or a day off, whatever the schedule says."""
+    """An admin's correction of one day: a working day or a day off, whatever the schedule states."""
 
     __tablename__ = "calendar_override"
 
@@ -39,7 +39,7 @@ class CalendarOverride(db.Model):
 
 
 class CalendarRevision(db.Model):
-    """A counter bumped on every calendar change, so each process knows when to rebuild its calendar."""
+    """A counter bumped on every calendar change, so each process can tell when to rebuild its calendar."""
 
     __tablename__ = "calendar_revision"
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from ..extensions import db
 from .calendar import SHANGHAI
@@ -78,19 +78,35 @@ def appeal_clocks(appeal_id, now):
     return [view(clock, now) for clock in clocks]
 
 
-def task_clocks(task_ids, now):
-    """Return {task id: ClockView} of the running enforced clock that is due first for each task."""
-    if not task_ids:
+def task_clocks(tasks, now):
+    """Return {task id: ClockView}: the task's running enforced clock due first, else its appeal's overall clock."""
+    if not tasks:
         return {}
+    task_ids = [task.id for task in tasks]
+    appeal_ids = {task.appeal_id for task in tasks}
     clocks = db.session.scalars(
         select(SlaClock)
-        .where(SlaClock.human_task_id.in_(task_ids), SlaClock.status == "running", SlaClock.enforced.is_(True))
+        .where(
+            SlaClock.status == "running",
+            SlaClock.enforced.is_(True),
+            or_(SlaClock.human_task_id.in_(task_ids), (SlaClock.kind == "overall") & SlaClock.appeal_id.in_(appeal_ids)),
+        )
         .order_by(SlaClock.deadline_at)
     ).all()
-    first = {}
+
+    own, overall = {}, {}
     for clock in clocks:
-        first.setdefault(clock.human_task_id, view(clock, now))
-    return first
+        if clock.human_task_id is not None:
+            own.setdefault(clock.human_task_id, clock)
+        else:
+            overall.setdefault(clock.appeal_id, clock)
+
+    result = {}
+    for task in tasks:
+        clock = own.get(task.id) or overall.get(task.appeal_id)
+        if clock is not None:
+            result[task.id] = view(clock, now)
+    return result
 
 
 def format_local(instant):

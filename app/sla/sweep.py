@@ -1,9 +1,9 @@
 """The SLA sweep: yellow clocks urge their assignee, red clocks open a supervision task.
 
 Every step is idempotent. Clocks are claimed with FOR UPDATE SKIP LOCKED on
-PostgreSQL (SQLite runs one writer at a time), each level is written at most
-once per clock (unique key on sla_alert), and a red alert's BPMN message is
-sent in a second phase, so a sweep cut short is finished by the next one.
+PostgreSQL, and SQLite runs one writer at a time. Each level is written at
+most once per clock (unique key on sla_alert). A red alert's BPMN message is
+sent in a second phase, so the next sweep finishes one that was cut short.
 """
 
 import logging

@@ -67,7 +67,7 @@ def task_choices(task, form):
 def list_tasks():
     query = load_with(TaskQuerySchema(), request.args.to_dict())
     tasks = services.list_tasks(current_user, **query)
-    clocks = task_clocks([task.id for task in tasks], utcnow())
+    clocks = task_clocks(tasks, utcnow())
     return jsonify({"items": [task_document(task, clock_view=clocks.get(task.id)) for task in tasks]})
 
 
@@ -75,7 +75,7 @@ def list_tasks():
 @require_user
 def get_task(task_id):
     task = services.get_visible_task(current_user, task_id)
-    clock_view = task_clocks([task.id], utcnow()).get(task.id)
+    clock_view = task_clocks([task], utcnow()).get(task.id)
     return jsonify(task_document(task, with_form=True, clock_view=clock_view))
 
 

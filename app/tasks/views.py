@@ -35,7 +35,7 @@ def task_list():
     return render_template(
         "tasks/list.html",
         tasks=tasks,
-        clocks=task_clocks([task.id for task in tasks], now),
+        clocks=task_clocks(tasks, now),
         notices=sla_services.notices_for(current_user, now),
         filters=query,
         filter_errors=errors,
@@ -47,7 +47,7 @@ def _render_task(task, errors=None, values=None, status=200):
     return render_template(
         "tasks/detail.html",
         task=task,
-        clock=task_clocks([task.id], utcnow()).get(task.id),
+        clock=task_clocks([task], utcnow()).get(task.id),
         paused=services.has_paused_clocks(task),
         form=form,
         choices=task_choices(task, form),

@@ -119,3 +119,45 @@ def test_provisional_deadline_recomputed_on_import(app, client, frozen, forget_2
     assert recomputed[0]["detail"]["old_deadline"] == "2027-01-05T13:45:00+08:00"
     assert recomputed[0]["detail"]["new_deadline"] == "2027-01-06T13:45:00+08:00"
     assert recomputed[0]["detail"]["provisional"] is False
+
+
+def test_category_limit_overrides_type(app, client, frozen):
+    from app.appeals.models import Category
+
+    frozen.set("2026-03-16T09:00:00+08:00")
+    with app.app_context():
+        db.session.get(Category, "010104").limit_days = "2"
+        db.session.commit()
+        db.session.remove()
+    try:
+        number = ApiUser(client, "nj_agent").post("/appeals", json=appeal_body(app, category_code="010104")).get_json()["number"]
+        (clock,) = clocks_of(app, number)
+        assert clock.budget_seconds == 900 * 60
+    finally:
+        with app.app_context():
+            db.session.get(Category, "010104").limit_days = None
+            db.session.commit()
+            db.session.remove()
+
+
+def test_admin_sees_provisional_banner(app, client, frozen):
+    frozen.set("2026-12-29T16:00:00+08:00")
+    ApiUser(client, "nj_agent").post("/appeals", json=appeal_body(app))
+
+    client.post("/login", data={"username": "admin", "password": "demo12345"})
+    page = client.get("/tasks").get_data(as_text=True)
+    assert 'id="provisional-banner"' in page
+    client.post("/logout")
+
+    client.post("/login", data={"username": "nj_agent", "password": "demo12345"})
+    assert 'id="provisional-banner"' not in client.get("/tasks").get_data(as_text=True)
+
+
+def test_task_without_stage_clock_shows_overall(app, client):
+    number = ApiUser(client, "nj_agent").post("/appeals", json=appeal_body(app)).get_json()["number"]
+    dispatcher = ApiUser(client, "nj_dispatcher")
+    items = dispatcher.get("/tasks?scope=claimable&sort=due").get_json()["items"]
+    (task,) = [item for item in items if item["appeal_number"] == number]
+    assert task["clock"]["kind"] == "overall"
+    assert task["clock"]["level"] == "green"
+    assert task["clock"]["remaining_working_minutes"] > 0
