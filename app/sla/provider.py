@@ -1,17 +1,21 @@
 """The installation's working calendar: official data, loaded years and admin overrides."""
 
 import json
+import logging
 import threading
 import time as monotonic_time
 from datetime import date
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from ..extensions import db
 from .calendar import DEFAULT_WINDOWS, WorkingCalendar, parse_windows
 from .holidays import YearSchedule, official_schedule
 from .models import CalendarOverride, CalendarRevision, CalendarYear
+
+log = logging.getLogger(__name__)
 
 # How long a process trusts its cached calendar before checking the revision counter again.
 REVISION_CHECK_SECONDS = 30
@@ -27,20 +31,34 @@ def year_schedule_from_row(row):
     return YearSchedule(year=row.year, holidays=holidays, makeup_workdays=makeup, source=row.source)
 
 
+def _stored_calendar():
+    """Return (loaded year schedules, overrides) from the database, or empty ones before it is migrated."""
+    try:
+        years = [year_schedule_from_row(row) for row in db.session.scalars(select(CalendarYear).order_by(CalendarYear.year))]
+        overrides = {row.day: row.is_workday for row in db.session.scalars(select(CalendarOverride))}
+    except (OperationalError, ProgrammingError):
+        # Command-line checks such as "flask sla deadline" also work on a database not yet migrated.
+        db.session.rollback()
+        log.warning("calendar.tables_missing using=official_data_only")
+        return [], {}
+    return years, overrides
+
+
 def build_schedule(extra_years=(), overrides=None):
     """Combine the official data, the loaded years (plus ``extra_years``) and the day overrides."""
+    years, stored_overrides = _stored_calendar()
     schedule = official_schedule()
-    years = [year_schedule_from_row(row) for row in db.session.scalars(select(CalendarYear).order_by(CalendarYear.year))]
     for year_schedule in [*years, *extra_years]:
         schedule = schedule.merged(year_schedule.to_day_schedule())
-
-    if overrides is None:
-        overrides = {row.day: row.is_workday for row in db.session.scalars(select(CalendarOverride))}
-    return schedule.with_overrides(overrides)
+    return schedule.with_overrides(stored_overrides if overrides is None else overrides)
 
 
 def _current_revision():
-    return db.session.scalar(select(CalendarRevision.revision).where(CalendarRevision.id == 1)) or 0
+    try:
+        return db.session.scalar(select(CalendarRevision.revision).where(CalendarRevision.id == 1)) or 0
+    except (OperationalError, ProgrammingError):
+        db.session.rollback()
+        return 0
 
 
 def calendar_for(windows=DEFAULT_WINDOWS):
@@ -99,7 +117,11 @@ def windows_for_unit(unit_id):
 def _windows_table():
     from ..orgs.models import OrgUnit
 
-    units = db.session.execute(select(OrgUnit.id, OrgUnit.path, OrgUnit.working_windows)).all()
+    try:
+        units = db.session.execute(select(OrgUnit.id, OrgUnit.path, OrgUnit.working_windows)).all()
+    except (OperationalError, ProgrammingError):
+        db.session.rollback()
+        return {}
     own = {unit_id: parse_windows(text) for unit_id, _, text in units if text}
     if not own:
         return {}
