@@ -163,10 +163,29 @@ def timers_fire_command():
     click.echo(f"Advanced {fire_due_timers()} workflow instance(s).")
 
 
+catalogue_cli = AppGroup("catalogue", help="The appeal category catalogue.")
+
+
+@catalogue_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def catalogue_import_command(path):
+    """Import a category catalogue CSV; an invalid file changes nothing and every problem is listed."""
+    from .appeals.catalogue import import_catalogue
+
+    with open(path, "rb") as handle:
+        report = import_catalogue(handle.read(), actor_id=None)
+    if not report.valid:
+        for problem in report.problems:
+            click.echo(problem, err=True)
+        raise click.ClickException(f"{len(report.problems)} problem(s) found; nothing was imported")
+    click.echo(f"Imported {len(report.rows)} categories.")
+
+
 def register_cli(app):
     """Attach the command groups to the app."""
     app.cli.add_command(processes_cli)
     app.cli.add_command(timers_cli)
     app.cli.add_command(sla_cli)
     app.cli.add_command(calendar_cli)
+    app.cli.add_command(catalogue_cli)
     app.cli.add_command(demo_cli)

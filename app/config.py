@@ -39,6 +39,8 @@ DEFAULTS = {
     "CALLBACK_TIMEOUT": "P3D",
     "WTF_CSRF_TIME_LIMIT": None,
     "MAX_CONTENT_LENGTH": 1024 * 1024,
+    # Catalogue entries whose default "department" is the hotline centre itself.
+    "CENTRE_DEPARTMENT_TYPE": "12345热线服务中心",
 }
 
 # Appeal type → top-level process id in bpmn/.

@@ -27,6 +27,8 @@ class Category(db.Model):
     usually_consultation: Mapped[bool] = mapped_column(default=False)
     # Overall time limit in working days for appeals of this category, instead of the type's default.
     limit_days: Mapped[str | None] = mapped_column(String(10))
+    # Appeal type an agent is offered first for this category.
+    default_appeal_type: Mapped[str | None] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(default=True)
 
     @property
