@@ -181,6 +181,24 @@ def catalogue_import_command(path):
     click.echo(f"Imported {len(report.rows)} categories.")
 
 
+orgs_cli = AppGroup("orgs", help="The org tree.")
+
+
+@orgs_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def orgs_import_command(path):
+    """Import org units from CSV; an invalid file changes nothing and every problem is listed."""
+    from .orgs.importer import import_org_units
+
+    with open(path, "rb") as handle:
+        report = import_org_units(handle.read(), actor_id=None)
+    if not report.valid:
+        for problem in report.problems:
+            click.echo(problem, err=True)
+        raise click.ClickException(f"{len(report.problems)} problem(s) found; nothing was imported")
+    click.echo(f"Imported {len(report.rows)} org unit(s).")
+
+
 def register_cli(app):
     """Attach the command groups to the app."""
     app.cli.add_command(processes_cli)
@@ -188,4 +206,5 @@ def register_cli(app):
     app.cli.add_command(sla_cli)
     app.cli.add_command(calendar_cli)
     app.cli.add_command(catalogue_cli)
+    app.cli.add_command(orgs_cli)
     app.cli.add_command(demo_cli)

@@ -94,7 +94,10 @@ def check_catalogue(content, department_types):
         if line - 1 > MAX_ROWS:
             report.problems.append(f"more than {MAX_ROWS} rows; split the file")
             break
-        row = {key.strip(): (value or "").strip() for key, value in raw.items() if key}
+        if None in raw:
+            report.problems.append(f"line {line}: more fields than the header; quote values that contain commas")
+            continue
+        row = {key.strip(): (value or "").strip() for key, value in raw.items()}
         _check_row(row, line, department_types, first_line_of, names_at, report)
     return report
 
