@@ -54,7 +54,10 @@ def sla_deadline_command(start, days, hours):
             raise InvalidOperation
     except InvalidOperation:
         raise click.BadParameter(f"{days!r} is not a non-negative number of working days such as 1.9", param_hint="--days")
-    deadline = calendar_for(_windows_option(hours)).add_working_days(_parse_instant(start, "--start"), days)
+    try:
+        deadline = calendar_for(_windows_option(hours)).add_working_days(_parse_instant(start, "--start"), days)
+    except (ValueError, OverflowError) as exc:
+        raise click.BadParameter(str(exc), param_hint="--days")
     click.echo(deadline.isoformat() + (" provisional" if deadline.provisional else ""))
 
 
@@ -66,8 +69,14 @@ def sla_between_command(start, end, hours):
     """Print the working minutes between START and END."""
     from .sla.provider import calendar_for
 
-    minutes = calendar_for(_windows_option(hours)).working_minutes_between(_parse_instant(start, "--start"), _parse_instant(end, "--end"))
-    click.echo(str(minutes) if minutes.denominator != 1 else str(minutes.numerator))
+    first, last = _parse_instant(start, "--start"), _parse_instant(end, "--end")
+    if last < first:
+        raise click.BadParameter(f"{end!r} is before --start {start!r}; swap them", param_hint="--end")
+    minutes = calendar_for(_windows_option(hours)).working_minutes_between(first, last)
+    if minutes.denominator == 1:
+        click.echo(str(minutes.numerator))
+    else:
+        click.echo(f"{float(minutes):.4f}".rstrip("0"))
 
 
 @sla_cli.command("sweep")
@@ -108,6 +117,7 @@ def calendar_import_command(path, yes):
     import os
 
     from .sla.admin import import_year, preview_year
+    from .sla.calendar import SHANGHAI
     from .sla.holidays import ScheduleFileError
 
     with open(path, "rb") as handle:
@@ -123,7 +133,8 @@ def calendar_import_command(path, yes):
         click.echo(f"  {day.isoformat()} {'workday' if before else 'day off'} -> {'workday' if after else 'day off'}")
     click.echo(f"{len(preview.changed_days)} day(s) change; {preview.moved_count} open deadline(s) move.")
     for number, kind, old, new, provisional in preview.moved_clocks:
-        click.echo(f"  {number} {kind}: {old.isoformat() if old else '-'} -> {new.isoformat()}{' provisional' if provisional else ''}")
+        old_text = old.astimezone(SHANGHAI).isoformat() if old else "-"
+        click.echo(f"  {number} {kind}: {old_text} -> {new.astimezone(SHANGHAI).isoformat()}{' provisional' if provisional else ''}")
 
     if not yes and not click.confirm("Apply?", default=False):
         click.echo("Nothing changed.")

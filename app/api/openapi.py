@@ -17,6 +17,20 @@ ERROR_SCHEMA = {
 }
 
 
+CLOCK_SCHEMA = {
+    "type": "object",
+    "nullable": True,
+    "description": "the task's first-due running clock, or the appeal's overall clock; paused clocks keep their time left",
+    "properties": {
+        "kind": {"type": "string", "enum": ["overall", "claim", "return", "reply", "callback", "rework"]},
+        "level": {"type": "string", "enum": ["green", "yellow", "red"]},
+        "deadline": {"type": "string", "format": "date-time", "nullable": True},
+        "provisional": {"type": "boolean", "description": "the deadline counts a year without a loaded holiday schedule"},
+        "remaining_working_minutes": {"type": "integer", "nullable": True, "description": "negative when overdue"},
+    },
+}
+
+
 def _error(description):
     return {"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 
@@ -56,6 +70,7 @@ def build_spec():
         servers=[{"url": "/api/v1"}],
     )
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    spec.components.schema("Clock", CLOCK_SCHEMA)
     spec.components.schema("Error", ERROR_SCHEMA)
     for name, schema in (
         ("TokenRequest", TokenRequestSchema),
@@ -173,8 +188,25 @@ def build_spec():
                 "summary": "Pause the task's clocks and the overall clock while waiting for the citizen",
                 "tags": ["clocks"],
                 "parameters": [{"in": "path", "name": "task_id", "required": True, "schema": {"type": "integer"}}],
-                "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object", "properties": {"reason": {"type": "string"}}, "required": ["reason"]}}}},
-                "responses": {"200": _json({"type": "object"}), "404": _error("no such task"), "409": _error("no running clock")},
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {"reason": {"type": "string", "minLength": 2, "maxLength": 500, "description": "2 to 500 characters besides spaces"}},
+                                "required": ["reason"],
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "200": _json({"type": "object"}),
+                    "403": _error("the task is for another role or unit"),
+                    "404": _error("no such task"),
+                    "409": _error("no running clock"),
+                    "422": _error("missing or too short reason"),
+                },
             }
         },
     )
@@ -207,6 +239,7 @@ def build_spec():
     spec.path(path="/tasks/{task_id}/complete", operations=complete)
 
     document = spec.to_dict()
+    document["components"]["schemas"]["Task"]["properties"]["clock"] = {"$ref": "#/components/schemas/Clock"}
     document["security"] = [{"bearer": []}]
     return document
 

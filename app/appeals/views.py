@@ -108,7 +108,10 @@ def appeal_list():
 def appeal_page(number):
     appeal = services.get_visible_appeal(current_user, number)
     name, phone = citizen_identity(appeal, current_user)
-    timeline = [(row, _form_values(event_detail(row))) for row in services.appeal_timeline(appeal)]
+    timeline = []
+    for row in services.appeal_timeline(appeal):
+        detail = event_detail(row)
+        timeline.append((row, _form_values(detail), detail))
     return render_template(
         "appeals/detail.html",
         appeal=appeal,

@@ -6,6 +6,7 @@ reschedules every running clock and writes an audit event per moved deadline.
 """
 
 import json
+import logging
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -21,6 +22,7 @@ from .models import CalendarOverride, CalendarYear, SlaClock
 from .provider import build_schedule, bump_revision, calendar_for, windows_for_unit
 
 PREVIEW_LIMIT = 200
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -86,6 +88,7 @@ def _after_change(actor_id, event, **detail):
     moved = recompute_open_clocks(actor_id)
     refresh_task_due()
     record_event(event, None, actor_id, moved_deadlines=moved, **detail)
+    log.info("%s actor_id=%s moved_deadlines=%s", event, actor_id, moved)
     return moved
 
 

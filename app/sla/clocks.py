@@ -4,6 +4,7 @@ All functions run inside the caller's transaction and write with Core
 statements, because they sit on the intake and task completion paths.
 """
 
+import logging
 import math
 from decimal import Decimal
 from fractions import Fraction
@@ -16,9 +17,10 @@ from ..core.db import apply_update
 from ..extensions import db
 from .calendar import SHANGHAI
 from .models import SlaClock
-from .provider import calendar_for, windows_for_unit
+from .provider import calendar_for, verify_current, windows_for_unit
 
 OPEN_STATUSES = ("running", "paused")
+log = logging.getLogger(__name__)
 
 
 def overall_limit_days(appeal):
@@ -94,6 +96,7 @@ def schedule(clock_values, calendar):
 
 def new_clock_row(appeal_id, kind, days, org_unit_id, now, human_task_id=None, enforced=True):
     """Build the insert values of a clock that starts running at ``now``."""
+    verify_current()
     calendar = calendar_for(windows_for_unit(org_unit_id))
     row = {
         "appeal_id": appeal_id,
@@ -164,6 +167,7 @@ def pause_clock(clock, now, actor_id, reason):
         next_check_at=None,
     )
     record_event("clock.paused", clock.appeal_id, actor_id, clock_id=clock.id, kind=clock.kind, reason=reason, spent_seconds=spent)
+    log.info("clock.paused clock_id=%s appeal_id=%s actor_id=%s", clock.id, clock.appeal_id, actor_id)
 
 
 def schedule_inputs(clock, segment_started_at):
@@ -179,6 +183,7 @@ def schedule_inputs(clock, segment_started_at):
 
 def resume_clock(clock, now, actor_id):
     """Continue a paused clock from its remaining time."""
+    verify_current()
     values = schedule(schedule_inputs(clock, now), calendar_for(windows_for_unit(clock.org_unit_id)))
     if not clock.enforced:
         values["next_check_at"] = None
@@ -186,6 +191,7 @@ def resume_clock(clock, now, actor_id):
     apply_update(clock, **{key: values[key] for key in ("status", "segment_started_at", "deadline_at", "yellow_at", "next_check_at", "provisional")})
     deadline = values["deadline_at"].astimezone(SHANGHAI).isoformat()
     record_event("clock.resumed", clock.appeal_id, actor_id, clock_id=clock.id, kind=clock.kind, deadline=deadline)
+    log.info("clock.resumed clock_id=%s appeal_id=%s actor_id=%s", clock.id, clock.appeal_id, actor_id)
 
 
 def reschedule(clock):

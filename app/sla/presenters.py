@@ -29,6 +29,7 @@ class ClockView:
     extension_seconds: int
     enforced: bool
     human_task_id: int | None
+    minutes_per_day: int
 
 
 def current_level(clock, now):
@@ -43,7 +44,9 @@ def current_level(clock, now):
 
 
 def remaining_minutes(clock, now):
-    """Return working minutes left (negative when overdue), or None when the clock is not running."""
+    """Return working minutes left (negative when overdue); a paused clock keeps what it had left."""
+    if clock.status == "paused":
+        return (clock.budget_seconds + clock.extension_seconds - clock.spent_seconds) // 60
     if clock.status != "running" or clock.deadline_at is None:
         return None
     calendar = calendar_for(windows_for_unit(clock.org_unit_id))
@@ -69,6 +72,7 @@ def view(clock, now):
         extension_seconds=clock.extension_seconds,
         enforced=clock.enforced,
         human_task_id=clock.human_task_id,
+        minutes_per_day=calendar_for(windows_for_unit(clock.org_unit_id)).minutes_per_day,
     )
 
 
@@ -87,13 +91,14 @@ def task_clocks(tasks, now):
     clocks = db.session.scalars(
         select(SlaClock)
         .where(
-            SlaClock.status == "running",
+            SlaClock.status.in_(("running", "paused")),
             SlaClock.enforced.is_(True),
             or_(SlaClock.human_task_id.in_(task_ids), (SlaClock.kind == "overall") & SlaClock.appeal_id.in_(appeal_ids)),
         )
-        .order_by(SlaClock.deadline_at)
+        .order_by(SlaClock.status.desc(), SlaClock.deadline_at)
     ).all()
 
+    # Running clocks sort before paused ones ("running" > "paused"), earliest deadline first.
     own, overall = {}, {}
     for clock in clocks:
         if clock.human_task_id is not None:

@@ -18,7 +18,8 @@ from .models import CalendarOverride, CalendarRevision, CalendarYear
 log = logging.getLogger(__name__)
 
 # How long a process trusts its cached calendar before checking the revision counter again.
-REVISION_CHECK_SECONDS = 30
+# Pages may show figures this stale; starting a clock always checks (see verify_current).
+REVISION_CHECK_SECONDS = 5
 
 _lock = threading.Lock()
 _cache = {"revision": None, "checked": 0.0, "schedule": None, "calendars": {}, "windows_by_unit": None}
@@ -59,6 +60,21 @@ def _current_revision():
     except (OperationalError, ProgrammingError):
         db.session.rollback()
         return 0
+
+
+def verify_current():
+    """Check the calendar revision once in the current transaction, before deadlines are stored.
+
+    A clock started with a calendar another process has just changed would
+    keep a wrong deadline, because that change only recomputes stored clocks.
+    """
+    session = db.session()
+    transaction = session.get_transaction()
+    if transaction is not None and session.info.get("calendar_checked") is transaction:
+        return
+    _cache["checked"] = 0.0
+    calendar_for()
+    session.info["calendar_checked"] = transaction
 
 
 def calendar_for(windows=DEFAULT_WINDOWS):

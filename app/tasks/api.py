@@ -79,16 +79,20 @@ def get_task(task_id):
     return jsonify(task_document(task, with_form=True, clock_view=clock_view))
 
 
+def _with_clock(task):
+    return jsonify(task_document(task, clock_view=task_clocks([task], utcnow()).get(task.id)))
+
+
 @api_bp.post("/tasks/<int:task_id>/claim")
 @require_user
 def claim_task(task_id):
-    return jsonify(task_document(services.claim_task(current_user, task_id)))
+    return _with_clock(services.claim_task(current_user, task_id))
 
 
 @api_bp.post("/tasks/<int:task_id>/release")
 @require_user
 def release_task(task_id):
-    return jsonify(task_document(services.release_task(current_user, task_id)))
+    return _with_clock(services.release_task(current_user, task_id))
 
 
 @api_bp.post("/tasks/<int:task_id>/pause-clocks")

@@ -1,6 +1,6 @@
 """Marshmallow schemas for the task API."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields, pre_load, validate
 
 from ..appeals.models import APPEAL_TYPES, URGENCIES
 from .models import TASK_STATUSES
@@ -27,7 +27,13 @@ class CompleteTaskSchema(Schema):
 class PauseClocksSchema(Schema):
     """Body of POST /tasks/<id>/pause-clocks."""
 
-    reason = fields.String(required=True, validate=validate.Length(min=2, max=500))
+    reason = fields.String(required=True, validate=validate.Length(min=2, max=500, error="Must have 2 to 500 characters besides spaces."))
+
+    @pre_load
+    def _strip(self, data, **kwargs):
+        if isinstance(data, dict) and isinstance(data.get("reason"), str):
+            data = dict(data, reason=data["reason"].strip())
+        return data
 
 
 class TaskSchema(Schema):

@@ -128,6 +128,7 @@ def claim_task(user, task_id):
 
         if "claim" in task.clock_classes.split(","):
             clocks.stop_task_clocks([task.id], now, kinds=("claim",))
+            clocks.refresh_task_due([task.id])
         record_event("task.claimed", task.appeal_id, user.id, task.name, task_id=task.id)
 
     db.session.refresh(task)

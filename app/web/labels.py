@@ -98,16 +98,20 @@ CLOCK_OUTCOME_LABELS = {"met": _l("Met"), "overdue": _l("Overdue")}
 CLOCK_LEVEL_LABELS = {"green": _l("On time"), "yellow": _l("Due soon"), "red": _l("Overdue")}
 
 
-def countdown(minutes):
-    """Describe remaining working time, or time overdue, in hours and minutes."""
+def countdown(minutes, minutes_per_day):
+    """Describe remaining working time, or working time overdue, in working days, hours and minutes."""
     from flask_babel import gettext
 
     if minutes is None:
         return ""
-    hours, rest = divmod(abs(minutes), 60)
+    days, rest = divmod(abs(minutes), minutes_per_day)
+    hours, rest = divmod(rest, 60)
+    amount = gettext("%(hours)d h %(minutes)d min", hours=hours, minutes=rest)
+    if days:
+        amount = gettext("%(days)d working day(s) %(rest)s", days=days, rest=amount)
     if minutes >= 0:
-        return gettext("%(hours)d h %(minutes)d min left", hours=hours, minutes=rest)
-    return gettext("%(hours)d h %(minutes)d min overdue", hours=hours, minutes=rest)
+        return gettext("%(amount)s left", amount=amount)
+    return gettext("%(amount)s overdue", amount=amount)
 
 
 # Messages for form field errors, by FieldError.code.

@@ -121,3 +121,38 @@ def test_pause_keeps_remaining_time(app, client, frozen):
     # The reply clock, the return window and the overall clock; the claim clock stopped at claim.
     assert history.count("clock.paused") == 3
     assert history.count("clock.resumed") == 3
+
+
+def test_deadline_command_rejects_unbounded_days(app):
+    for days in ("inf", "1e400"):
+        result = run(app, "sla", "deadline", "--start", "2026-02-13T10:00+08:00", "--days", days)
+        assert result.exit_code == 2, days
+        assert "Traceback" not in result.output
+
+
+def test_between_command_formats_fractions(app):
+    half = run(app, "sla", "between", "--start", "2026-03-10T10:00:30+08:00", "--end", "2026-03-10T10:01:00+08:00")
+    assert half.output == "0.5\n"
+    reversed_range = run(app, "sla", "between", "--start", "2026-03-10T11:00+08:00", "--end", "2026-03-10T10:00+08:00")
+    assert reversed_range.exit_code == 2
+    assert "before --start" in reversed_range.output
+
+
+def test_paused_task_shows_time_left(app, client, frozen):
+    frozen.set("2026-03-17T09:00:00+08:00")
+    agent, dispatcher = ApiUser(client, "nj_agent"), ApiUser(client, "nj_dispatcher")
+    handler = ApiUser(client, "nj_cgj_handler")
+    number = agent.post("/appeals", json=appeal_body(app)).get_json()["number"]
+    dispatcher.complete(number, "dispatch", {"department_id": unit_id(app, "JS-NJ-城市管理局")})
+    task_id = handler.open_task(number, "reply")
+
+    claimed = handler.post(f"/tasks/{task_id}/claim").get_json()
+    assert claimed["clock"]["kind"] == "reply"
+    assert claimed["due_at"] == "2026-03-20T01:00:00+00:00"
+
+    assert handler.post(f"/tasks/{task_id}/pause-clocks", json={"reason": "   "}).status_code == 422
+    frozen.set("2026-03-17T10:00:00+08:00")
+    handler.post(f"/tasks/{task_id}/pause-clocks", json={"reason": "等待诉求人补充照片"})
+    task = handler.get(f"/tasks/{task_id}").get_json()
+    assert task["clock"]["kind"] == "reply"
+    assert task["clock"]["remaining_working_minutes"] == 1350 - 60

@@ -56,10 +56,10 @@ def test_task_list_shows_colours_and_countdowns(app, client, live_server, page):
         levels[number] = (badge.get_attribute("data-level"), badge.inner_text())
 
     assert levels[green_number][0] == "green"
-    assert re.fullmatch(r"剩余 \d+ 小时 \d+ 分", levels[green_number][1])
+    assert re.fullmatch(r"剩余 (\d+ 个工作日 )?\d+ 小时 \d+ 分", levels[green_number][1])
     assert levels[yellow_number][0] == "yellow"
     assert levels[red_number][0] == "red"
-    assert re.fullmatch(r"超时 \d+ 小时 \d+ 分", levels[red_number][1])
+    assert re.fullmatch(r"超时 (\d+ 个工作日 )?\d+ 小时 \d+ 分", levels[red_number][1])
     assert page.locator(f"tr[data-appeal='{red_number}'] .clock").evaluate("node => getComputedStyle(node).backgroundColor") == "rgb(253, 226, 224)"
 
     # Sorted by deadline, the overdue task comes before the others (other tests' tasks may sit in between).
