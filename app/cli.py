@@ -1,4 +1,4 @@
-"""Command-line commands: ``flask --app wsgi processes deploy`` and ``flask --app wsgi demo load``."""
+"""Command-line commands (``flask --app wsgi GROUP COMMAND``): processes, demo, timers, sla, calendar, catalogue, orgs."""
 
 from datetime import datetime
 
@@ -177,19 +177,24 @@ def timers_fire_command():
 catalogue_cli = AppGroup("catalogue", help="The appeal category catalogue.")
 
 
+def _run_import(importer, path, noun):
+    """Run an all-or-nothing CSV importer and print its report; exit 1 when the file is invalid."""
+    with open(path, "rb") as handle:
+        report = importer(handle.read(), actor_id=None)
+    if not report.valid:
+        for problem in report.problems:
+            click.echo(problem, err=True)
+        raise click.ClickException(f"{len(report.problems)} problem(s) found; nothing was imported")
+    click.echo(f"Imported {len(report.rows)} {noun}.")
+
+
 @catalogue_cli.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 def catalogue_import_command(path):
     """Import a category catalogue CSV; an invalid file changes nothing and every problem is listed."""
     from .appeals.catalogue import import_catalogue
 
-    with open(path, "rb") as handle:
-        report = import_catalogue(handle.read(), actor_id=None)
-    if not report.valid:
-        for problem in report.problems:
-            click.echo(problem, err=True)
-        raise click.ClickException(f"{len(report.problems)} problem(s) found; nothing was imported")
-    click.echo(f"Imported {len(report.rows)} categories.")
+    _run_import(import_catalogue, path, "categories")
 
 
 orgs_cli = AppGroup("orgs", help="The org tree.")
@@ -201,13 +206,7 @@ def orgs_import_command(path):
     """Import org units from CSV; an invalid file changes nothing and every problem is listed."""
     from .orgs.importer import import_org_units
 
-    with open(path, "rb") as handle:
-        report = import_org_units(handle.read(), actor_id=None)
-    if not report.valid:
-        for problem in report.problems:
-            click.echo(problem, err=True)
-        raise click.ClickException(f"{len(report.problems)} problem(s) found; nothing was imported")
-    click.echo(f"Imported {len(report.rows)} org unit(s).")
+    _run_import(import_org_units, path, "org unit(s)")
 
 
 def register_cli(app):

@@ -7,8 +7,6 @@ six digits, two per level, so ``010203`` is leaf 03 of group 0102 of top
 level 01. Every problem is reported with its line before anything is written.
 """
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 
@@ -16,6 +14,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from ..audit.services import record_event
+from ..core.csvfile import read_csv
 from ..core.db import write_transaction
 from ..extensions import db
 from ..orgs.models import OrgUnit
@@ -59,45 +58,17 @@ def _flag(value, line, column, problems):
     return False
 
 
-def _decode(content):
-    if isinstance(content, bytes):
-        if len(content) > MAX_BYTES:
-            return None, f"file is {len(content)} bytes, over the limit of {MAX_BYTES}; split it"
-        try:
-            content = content.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            return None, f"file is not UTF-8 ({exc.reason} at byte {exc.start}); save it as UTF-8 CSV"
-    return content, None
-
-
 def check_catalogue(content, department_types):
     """Parse and validate a catalogue CSV; return a CatalogueReport listing every problem."""
     report = CatalogueReport()
-    text, problem = _decode(content)
-    if problem:
-        report.problems.append(problem)
+    rows, report.problems = read_csv(content, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, MAX_BYTES)
+    if len(rows) > MAX_ROWS:
+        report.problems.append(f"{len(rows)} rows, more than {MAX_ROWS}; split the file")
         return report
-
-    reader = csv.DictReader(io.StringIO(text))
-    header = [name.strip() for name in (reader.fieldnames or [])]
-    missing = [name for name in REQUIRED_COLUMNS if name not in header]
-    if missing:
-        report.problems.append(f"line 1: missing column(s) {', '.join(missing)}; the header needs {','.join(REQUIRED_COLUMNS)}")
-        return report
-    unknown = [name for name in header if name not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
-    if unknown:
-        report.problems.append(f"line 1: unknown column(s) {', '.join(unknown)}; remove them")
 
     first_line_of = {}
     names_at = {}
-    for line, raw in enumerate(reader, start=2):
-        if line - 1 > MAX_ROWS:
-            report.problems.append(f"more than {MAX_ROWS} rows; split the file")
-            break
-        if None in raw:
-            report.problems.append(f"line {line}: more fields than the header; quote values that contain commas")
-            continue
-        row = {key.strip(): (value or "").strip() for key, value in raw.items()}
+    for line, row in rows:
         _check_row(row, line, department_types, first_line_of, names_at, report)
     return report
 

@@ -7,13 +7,12 @@ department under any unit. Parents may come earlier in the file or already
 exist. Existing codes are updated in place but keep their parent; nothing is deleted.
 """
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
 from ..audit.services import record_event
+from ..core.csvfile import read_csv
 from ..core.db import write_transaction
 from ..extensions import db
 from ..sla.calendar import parse_windows
@@ -38,41 +37,18 @@ class OrgReport:
         return not self.problems
 
 
-def _text(content):
-    if isinstance(content, bytes):
-        if len(content) > MAX_BYTES:
-            return None, f"file is {len(content)} bytes, over the limit of {MAX_BYTES}; split it"
-        try:
-            return content.decode("utf-8-sig"), None
-        except UnicodeDecodeError as exc:
-            return None, f"file is not UTF-8 ({exc.reason} at byte {exc.start}); save it as UTF-8 CSV"
-    return content, None
-
-
 def check_org_units(content):
     """Parse and validate an org unit CSV against itself and the units already stored."""
     report = OrgReport()
-    text, problem = _text(content)
-    if problem:
-        report.problems.append(problem)
-        return report
-
-    reader = csv.DictReader(io.StringIO(text))
-    header = [name.strip() for name in (reader.fieldnames or [])]
-    missing = [name for name in REQUIRED_COLUMNS if name not in header]
-    if missing:
-        report.problems.append(f"line 1: missing column(s) {', '.join(missing)}; the header needs {','.join(REQUIRED_COLUMNS)}")
+    rows, report.problems = read_csv(content, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, MAX_BYTES)
+    if not rows:
         return report
 
     units = db.session.scalars(select(OrgUnit)).all()
     code_of = {unit.id: unit.code for unit in units}
     stored = {unit.code: code_of.get(unit.parent_id, "") for unit in units}
     kinds = {unit.code: unit.kind for unit in units}
-    for line, raw in enumerate(reader, start=2):
-        if None in raw:
-            report.problems.append(f"line {line}: more fields than the header; quote values that contain commas")
-            continue
-        row = {key.strip(): (value or "").strip() for key, value in raw.items()}
+    for line, row in rows:
         _check_row(row, line, kinds, stored, report)
     return report
 
