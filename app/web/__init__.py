@@ -53,3 +53,4 @@ from ..auth import views as auth_views  # noqa: E402,F401
 from ..appeals import views as appeal_views  # noqa: E402,F401
 from ..tasks import views as task_views  # noqa: E402,F401
 from ..sla import views as sla_views  # noqa: E402,F401
+from ..orgs import views as org_views  # noqa: E402,F401

@@ -93,6 +93,7 @@ CLOCK_KIND_LABELS = {
     "callback": _l("Callback limit"),
     "rework": _l("Reprocessing limit"),
 }
+ORG_KIND_LABELS = {"province": _l("Province"), "city": _l("City"), "district": _l("District or county"), "department": _l("Department")}
 CLOCK_STATUS_LABELS = {"running": _l("Running"), "paused": _l("Paused"), "stopped": _l("Stopped")}
 CLOCK_OUTCOME_LABELS = {"met": _l("Met"), "overdue": _l("Overdue")}
 CLOCK_LEVEL_LABELS = {"green": _l("On time"), "yellow": _l("Due soon"), "red": _l("Overdue")}
@@ -187,6 +188,7 @@ def template_helpers():
         "countdown": countdown,
         "local_time": format_local,
         "CLOCK_KIND_LABELS": CLOCK_KIND_LABELS,
+        "ORG_KIND_LABELS": ORG_KIND_LABELS,
         "CLOCK_STATUS_LABELS": CLOCK_STATUS_LABELS,
         "CLOCK_OUTCOME_LABELS": CLOCK_OUTCOME_LABELS,
         "CLOCK_LEVEL_LABELS": CLOCK_LEVEL_LABELS,
