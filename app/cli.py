@@ -209,6 +209,41 @@ def orgs_import_command(path):
     _run_import(import_org_units, path, "org unit(s)")
 
 
+routing_cli = AppGroup("routing", help="Dispatch routing rules.")
+
+
+@routing_cli.command("add")
+@click.option("--category", "category_prefix", default="", help="Category code prefix: 2, 4 or 6 digits; empty for any.")
+@click.option("--region", "region_code", default="", help="Region unit code; the rule covers its subtree. Empty for anywhere.")
+@click.option("--unit", "unit_code", required=True, help="Code of the unit that should handle matching appeals.")
+@click.option("--note", default="", help="Why the rule exists.")
+def routing_add_command(category_prefix, region_code, unit_code, note):
+    """Add a routing rule: appeals of this category prefix in this region go to this unit."""
+    from sqlalchemy import select
+
+    from .core.db import utcnow
+    from .extensions import db
+    from .orgs.models import OrgUnit, RoutingRule
+
+    if category_prefix and (not category_prefix.isdigit() or len(category_prefix) not in (2, 4, 6)):
+        raise click.BadParameter(f"{category_prefix!r} is not 2, 4 or 6 digits", param_hint="--category")
+    codes = {code: db.session.scalar(select(OrgUnit).where(OrgUnit.code == code)) for code in {region_code, unit_code} if code}
+    for option, code in (("--region", region_code), ("--unit", unit_code)):
+        if code and codes[code] is None:
+            raise click.BadParameter(f"no org unit has code {code!r}", param_hint=option)
+
+    with write_transaction():
+        rule = RoutingRule(
+            category_prefix=category_prefix,
+            region_id=codes[region_code].id if region_code else None,
+            unit_id=codes[unit_code].id,
+            note=note[:200],
+            created_at=utcnow(),
+        )
+        db.session.add(rule)
+    click.echo(f"Added routing rule {rule.id}: {category_prefix or 'any category'} in {region_code or 'any region'} -> {unit_code}")
+
+
 def register_cli(app):
     """Attach the command groups to the app."""
     app.cli.add_command(processes_cli)
@@ -217,4 +252,5 @@ def register_cli(app):
     app.cli.add_command(calendar_cli)
     app.cli.add_command(catalogue_cli)
     app.cli.add_command(orgs_cli)
+    app.cli.add_command(routing_cli)
     app.cli.add_command(demo_cli)

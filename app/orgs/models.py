@@ -1,9 +1,12 @@
 """Org units (a tree: province → city → district → department) and users."""
 
+from datetime import datetime
+
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.types import UTCDateTime
 from ..extensions import db
 
 ORG_KINDS = ("province", "city", "district", "department")
@@ -61,3 +64,16 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self):
         return self.active
+
+
+class RoutingRule(db.Model):
+    """Category prefix × region → handling unit."""
+
+    __tablename__ = "routing_rule"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_prefix: Mapped[str] = mapped_column(String(6), default="")
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"))
+    note: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -50,6 +50,10 @@ def task_document(task, with_form=False, clock_view=None):
         form = services.form_registry().get(task.form)
         document["form_schema"] = form.schema
         document["choices"] = task_choices(task, form)
+        suggestion = services.dispatch_suggestion(task, form)
+        document["suggestion"] = (
+            {"unit_id": suggestion.unit_id, "name": suggestion.unit_name, "reason": suggestion.reason} if suggestion else None
+        )
     return TaskSchema().dump(document)
 
 

@@ -55,4 +55,5 @@ class TaskSchema(Schema):
     completed_at = fields.DateTime(allow_none=True)
     clock = fields.Dict(allow_none=True)
     form_schema = fields.Dict()
+    suggestion = fields.Dict(allow_none=True)
     choices = fields.Dict()

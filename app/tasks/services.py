@@ -186,9 +186,40 @@ def complete_task(user, task_id, form_data):
             raise TaskAlreadyClaimed(task_id)
 
         check_form(task.form, form_data, task.appeal)
+        form = form_registry().get(task.form)
+        if any(field.get("x-widget") == "department" for field in form.fields.values()):
+            _record_override(user, task, form, form_data)
         workflow = processes.load_workflow(instance)
         complete_loaded(user, task, instance, workflow, form_data)
     return task
+
+
+def dispatch_suggestion(task, form):
+    """Return the routing Suggestion for a task whose form picks a department, or None."""
+    from ..orgs.routing import suggest_unit
+
+    if not any(field.get("x-widget") == "department" for field in form.fields.values()):
+        return None
+    return suggest_unit(task.appeal)
+
+
+def _record_override(user, task, form, form_data):
+    """Audit a dispatch that differs from the suggested unit, with both units and the reason."""
+    suggestion = dispatch_suggestion(task, form)
+    if suggestion is None:
+        return
+    for name, field in form.fields.items():
+        if field.get("x-widget") == "department" and form_data.get(name) != suggestion.unit_id:
+            record_event(
+                "dispatch.override",
+                task.appeal_id,
+                user.id,
+                task.name,
+                suggested_unit_id=suggestion.unit_id,
+                suggested_unit=suggestion.unit_name,
+                chosen_unit_id=form_data.get(name),
+                reason=suggestion.reason,
+            )
 
 
 def check_form(form_name, form_data, appeal, prefix=""):

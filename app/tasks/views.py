@@ -51,6 +51,7 @@ def _render_task(task, errors=None, values=None, status=200):
         paused=services.has_paused_clocks(task),
         form=form,
         choices=task_choices(task, form),
+        suggestion=services.dispatch_suggestion(task, form),
         errors=errors or {},
         values=values or {},
         can_act=services.can_act(current_user, task),

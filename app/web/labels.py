@@ -74,6 +74,7 @@ EVENT_LABELS = {
     "task.released": _l("Released"),
     "task.completed": _l("Completed"),
     "appeal.archived": _l("Archived"),
+    "dispatch.override": _l("Dispatched against the suggestion"),
     "process.deployed": _l("Process deployed"),
     "clock.urged": _l("Urging notice sent"),
     "clock.supervised": _l("Supervision opened"),
