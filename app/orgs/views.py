@@ -22,11 +22,15 @@ def _require_admin():
         raise Forbidden("only administrators can manage org units and the catalogue")
 
 
-def _uploaded():
+def _import_upload(importer, success_message):
+    """Run an all-or-nothing importer on the uploaded file; return its problems (empty on success)."""
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        return None
-    return upload.read(MAX_UPLOAD_BYTES + 1)
+        return [_("Choose a CSV file to upload.")]
+    report = importer(upload.read(MAX_UPLOAD_BYTES + 1), current_user.id)
+    if report.valid:
+        flash(success_message(len(report.rows)), "success")
+    return report.problems
 
 
 @web_bp.route("/admin/orgs", methods=["GET", "POST"])
@@ -35,15 +39,9 @@ def org_admin():
     _require_admin()
     problems = []
     if request.method == "POST":
-        content = _uploaded()
-        if content is None:
-            problems = [_("Choose a CSV file to upload.")]
-        else:
-            report = import_org_units(content, current_user.id)
-            problems = report.problems
-            if report.valid:
-                flash(_("%(count)d org unit(s) imported.", count=len(report.rows)), "success")
-                return redirect(url_for("web.org_admin"))
+        problems = _import_upload(import_org_units, lambda count: _("%(count)d org unit(s) imported.", count=count))
+        if not problems:
+            return redirect(url_for("web.org_admin"))
 
     term = request.args.get("q", "").strip()[:50]
     query = select(OrgUnit).order_by(OrgUnit.path).limit(PAGE_LIMIT)
@@ -59,15 +57,9 @@ def catalogue_admin():
     _require_admin()
     problems = []
     if request.method == "POST":
-        content = _uploaded()
-        if content is None:
-            problems = [_("Choose a CSV file to upload.")]
-        else:
-            report = import_catalogue(content, current_user.id)
-            problems = report.problems
-            if report.valid:
-                flash(_("%(count)d categories imported.", count=len(report.rows)), "success")
-                return redirect(url_for("web.catalogue_admin"))
+        problems = _import_upload(import_catalogue, lambda count: _("%(count)d categories imported.", count=count))
+        if not problems:
+            return redirect(url_for("web.catalogue_admin"))
 
     term = request.args.get("q", "").strip()[:50]
     query = select(Category).order_by(Category.code).limit(PAGE_LIMIT)
