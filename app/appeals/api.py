@@ -54,6 +54,8 @@ def appeal_document(appeal, user, with_details=True):
             }
             for task in services.appeal_tasks(appeal)
         ]
+        history = services.appeal_timeline(appeal)
+        document["send_back_count"] = services.send_back_count(history)
         document["history"] = [
             {
                 "id": row.id,
@@ -64,7 +66,7 @@ def appeal_document(appeal, user, with_details=True):
                 "created_at": row.created_at,
                 "detail": event_detail(row),
             }
-            for row in services.appeal_timeline(appeal)
+            for row in history
         ]
     return AppealSchema().dump(document)
 

@@ -80,5 +80,6 @@ class AppealSchema(Schema):
     closure = fields.String(allow_none=True)
     created_at = fields.DateTime()
     closed_at = fields.DateTime(allow_none=True)
+    send_back_count = fields.Integer()
     tasks = fields.List(fields.Nested(TaskSummarySchema))
     history = fields.List(fields.Nested(HistoryEventSchema))

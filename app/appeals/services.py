@@ -9,7 +9,7 @@ from sqlalchemy import exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from ..audit.services import appeal_history, record_event
+from ..audit.services import appeal_history, event_detail, record_event
 from ..config import PROCESS_BY_APPEAL_TYPE
 from ..core.db import utcnow, write_transaction
 from ..core.errors import AppealNotFound, Forbidden, IdempotencyKeyReused, InvalidInput
@@ -221,6 +221,19 @@ def appeal_tasks(appeal):
     """Return the appeal's human tasks, oldest first."""
     query = select(HumanTask).where(HumanTask.appeal_id == appeal.id).options(selectinload(HumanTask.assignee)).order_by(HumanTask.id)
     return db.session.scalars(query).unique().all()
+
+
+REVIEW_TASKS = ("review", "rework_review")
+
+
+def send_back_count(history):
+    """Count the reviews in an appeal's history that sent the reply back to the department."""
+    count = 0
+    for row in history:
+        if row.event == "task.completed" and row.task_name in REVIEW_TASKS:
+            if (event_detail(row).get("form") or {}).get("decision") == "send_back":
+                count += 1
+    return count
 
 
 def appeal_timeline(appeal):

@@ -109,7 +109,8 @@ def appeal_page(number):
     appeal = services.get_visible_appeal(current_user, number)
     name, phone = citizen_identity(appeal, current_user)
     timeline = []
-    for row in services.appeal_timeline(appeal):
+    history = services.appeal_timeline(appeal)
+    for row in history:
         detail = event_detail(row)
         timeline.append((row, _form_values(detail), detail))
     return render_template(
@@ -119,5 +120,6 @@ def appeal_page(number):
         citizen_phone=phone,
         tasks=services.appeal_tasks(appeal),
         clocks=appeal_clocks(appeal.id, utcnow()),
+        send_back_count=services.send_back_count(history),
         timeline=timeline,
     )

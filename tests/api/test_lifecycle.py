@@ -49,6 +49,7 @@ def test_review_send_back_returns_to_department(app, client):
 
     appeal = agent.get(f"/appeals/{number}").get_json()
     assert appeal["status"] == "dispatched"
+    assert appeal["send_back_count"] == 1
     open_replies = [task for task in appeal["tasks"] if task["name"] == "reply" and task["status"] == "open"]
     assert len(open_replies) == 1
 
