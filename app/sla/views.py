@@ -103,3 +103,32 @@ def calendar_override_delete(day):
     moved = admin.delete_override(parsed, current_user.id)
     flash(_("Override removed; %(count)d open deadline(s) recomputed.", count=moved), "success")
     return redirect(url_for("web.calendar_page"))
+
+
+STATISTICS_ROLES = frozenset({"supervisor", "dispatcher", "admin"})
+
+
+def _statistics_rows():
+    from .stats import unit_statistics
+
+    if not current_user.roles & STATISTICS_ROLES:
+        raise Forbidden("only supervisors, dispatchers and administrators can see unit statistics")
+    return unit_statistics(current_user)
+
+
+@web_bp.get("/stats/units")
+@login_required
+def unit_statistics_page():
+    return render_template("sla/unit_statistics.html", rows=_statistics_rows())
+
+
+@web_bp.get("/stats/units.csv")
+@login_required
+def unit_statistics_csv():
+    from flask import Response
+
+    from .stats import statistics_csv
+
+    header = [_("Unit"), _("Received"), _("Claimed"), _("Claimed on time"), _("Replied"), _("Replied on time"), _("Overdue now")]
+    body = "\ufeff" + statistics_csv(_statistics_rows(), header)
+    return Response(body, mimetype="text/csv", headers={"Content-Disposition": "attachment; filename=unit-statistics.csv"})
