@@ -30,24 +30,16 @@ def _run_job(app, name):
 def start_scheduler(app):
     """Start the background scheduler for this process and return it."""
     scheduler = BackgroundScheduler(timezone="Asia/Shanghai")
-    scheduler.add_job(
-        _run_job,
-        "interval",
-        seconds=app.config["TIMER_INTERVAL_SECONDS"],
-        args=[app, "fire_due_timers"],
-        id="fire_due_timers",
-        max_instances=1,
-        coalesce=True,
-    )
-    scheduler.add_job(
-        _run_job,
-        "interval",
-        seconds=app.config["SWEEP_INTERVAL_SECONDS"],
-        args=[app, "sla_sweep"],
-        id="sla_sweep",
-        max_instances=1,
-        coalesce=True,
-    )
+    for name, interval_key in (("fire_due_timers", "TIMER_INTERVAL_SECONDS"), ("sla_sweep", "SWEEP_INTERVAL_SECONDS")):
+        scheduler.add_job(
+            _run_job,
+            "interval",
+            seconds=app.config[interval_key],
+            args=[app, name],
+            id=name,
+            max_instances=1,
+            coalesce=True,
+        )
     scheduler.start()
     log.info(
         "scheduler.started timer_interval_seconds=%s sweep_interval_seconds=%s",

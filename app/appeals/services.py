@@ -120,7 +120,7 @@ def _register(user, data, idempotency_key, triage, payload):
         region = _check_references(data)
         if triage is not None and data["appeal_type"] != "consultation":
             raise InvalidInput(
-                "only consultations can be answered at intake",
+                "only consultations can be closed with a direct answer at intake",
                 {"triage": "Leave it out for this appeal type; the appeal goes to dispatch."},
             )
         centre = centre_for_region(region)

@@ -24,38 +24,43 @@ def _task_and_overall_clocks(task, status):
     ).all()
 
 
-def pause_task_clocks(user, task_id, reason):
-    """Pause the task's running clocks and the appeal's overall clock while waiting for the citizen."""
+def _change_task_clocks(user, task_id, from_status, change, missing_message):
+    """Apply ``change(clock, now)`` to the task's clocks in ``from_status`` and the overall clock, in one transaction."""
     from ..tasks.services import check_can_act, get_visible_task
 
     with write_transaction():
         task = get_visible_task(user, task_id)
         check_can_act(user, task)
-        clocks = _task_and_overall_clocks(task, "running")
+        clocks = _task_and_overall_clocks(task, from_status)
         if not clocks:
-            raise Conflict(f"task {task_id} has no running clock to pause")
+            raise Conflict(missing_message)
         now = utcnow()
         for clock in clocks:
-            pause_clock(clock, now, user.id, reason)
+            change(clock, now)
         refresh_task_due([task.id])
     return clocks
+
+
+def pause_task_clocks(user, task_id, reason):
+    """Pause the task's running clocks and the appeal's overall clock while waiting for the citizen."""
+    return _change_task_clocks(
+        user,
+        task_id,
+        "running",
+        lambda clock, now: pause_clock(clock, now, user.id, reason),
+        f"task {task_id} has no running clock to pause",
+    )
 
 
 def resume_task_clocks(user, task_id):
     """Resume the clocks paused for a task; each continues from its remaining time."""
-    from ..tasks.services import check_can_act, get_visible_task
-
-    with write_transaction():
-        task = get_visible_task(user, task_id)
-        check_can_act(user, task)
-        clocks = _task_and_overall_clocks(task, "paused")
-        if not clocks:
-            raise Conflict(f"task {task_id} has no paused clock to resume")
-        now = utcnow()
-        for clock in clocks:
-            resume_clock(clock, now, user.id)
-        refresh_task_due([task.id])
-    return clocks
+    return _change_task_clocks(
+        user,
+        task_id,
+        "paused",
+        lambda clock, now: resume_clock(clock, now, user.id),
+        f"task {task_id} has no paused clock to resume",
+    )
 
 
 def notices_for(user, now=None, limit=NOTICE_LIMIT):

@@ -1,4 +1,4 @@
-"""Admin pages for the working calendar: load a year's schedule, override single days."""
+"""Pages for the working calendar (admin) and the per-unit time-limit statistics."""
 
 import base64
 import binascii
