@@ -14,6 +14,19 @@ DEFAULTS = {
     "FORMS_FOLDER": None,
     "API_TOKEN_MAX_AGE_SECONDS": 12 * 3600,
     "MAX_REPROCESSING_ROUNDS": 2,
+    # Returns a dispatcher reviews; the next return of the same appeal goes to a supervisor.
+    "MAX_RETURNS": 2,
+    # Standard return reasons (code → Chinese label); the department adds free text to each.
+    "RETURN_REASONS": {
+        "not_our_duty": "不属于本单位职责",
+        "not_our_area": "不属于本辖区",
+        "duplicate": "重复诉求",
+        "insufficient_information": "诉求信息不全，无法办理",
+        "legal_procedure": "应通过诉讼、仲裁等法定途径解决",
+        "other": "其他",
+    },
+    # Largest extension one request may ask for, in working days.
+    "EXTENSION_MAX_DAYS": "10",
     "APPEAL_CONTENT_MAX_CHARS": 5000,
     "SCHEDULER_ENABLED": False,
     "TIMER_INTERVAL_SECONDS": 10,
@@ -28,6 +41,8 @@ DEFAULTS = {
         "reply": {"consultation": "1.2", "default": "3"},
         "callback": "0.5",
         "rework": "3",
+        "dispatch": "0.5",
+        "assist": "2",
     },
     # Classes that only expire: no urging or supervision (the return window).
     "SLA_UNENFORCED_CLASSES": ("return",),

@@ -53,7 +53,7 @@ STEPS = ["triage", "dispatch", "reply", "review", "callback"]
 def step_data(name, department_id):
     return {
         "triage": {"resolution": "dispatch"},
-        "dispatch": {"department_id": department_id, "instructions": ""},
+        "dispatch": {"unit_id": department_id, "instructions": ""},
         "reply": {"result": "已核实并答复来电人。", "outcome": "explained"},
         "review": {"decision": "accept"},
         "callback": {"satisfaction": "satisfied", "resolved": True},
@@ -200,7 +200,11 @@ def engine_floors(app, api, appeals, department_id, region_id):
                     started = time.perf_counter()
                     workflow = load_state(current[instance_id], processes.SPEC_CACHE, runner.SCRIPT_ENGINE)
                     ready = runner.ready_user_tasks(workflow)[0]
-                    runner.complete_user_task(workflow, str(ready.id), step_data(name, department_id))
+                    data = step_data(name, department_id)
+                    if name == "dispatch":
+                        # The task service adds the unit kind after checking the unit; the bare engine needs it given.
+                        data = dict(data, unit_kind="department")
+                    runner.complete_user_task(workflow, str(ready.id), data)
                     blob = dump_state(workflow, spec_hash)
                     if mode == "txn":
                         if sqlite:

@@ -80,3 +80,4 @@ from ..appeals import api as appeals_api  # noqa: E402,F401
 from ..auth import api as auth_api  # noqa: E402,F401
 from ..orgs import api as orgs_api  # noqa: E402,F401
 from ..tasks import api as tasks_api  # noqa: E402,F401
+from ..handling import api as handling_api  # noqa: E402,F401

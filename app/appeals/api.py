@@ -3,6 +3,8 @@
 from flask import jsonify, request
 from flask_login import current_user
 
+from ..handling.presenters import appeal_extensions, appeal_returns, dispatch_path
+from ..handling.schemas import ExtensionSchema, HopSchema, ReturnSchema
 from ..api import api_bp, json_body, load_with, require_user
 from ..audit.services import event_detail
 from ..core.errors import InvalidInput
@@ -56,6 +58,9 @@ def appeal_document(appeal, user, with_details=True):
         ]
         history = services.appeal_timeline(appeal)
         document["send_back_count"] = services.send_back_count(history)
+        document["dispatch_path"] = HopSchema(many=True).dump(dispatch_path(appeal, history))
+        document["returns"] = ReturnSchema(many=True).dump(appeal_returns(appeal.id))
+        document["extensions"] = ExtensionSchema(many=True).dump(appeal_extensions(appeal.id))
         document["history"] = [
             {
                 "id": row.id,

@@ -83,3 +83,7 @@ class AppealSchema(Schema):
     send_back_count = fields.Integer()
     tasks = fields.List(fields.Nested(TaskSummarySchema))
     history = fields.List(fields.Nested(HistoryEventSchema))
+    # Already dumped by the handling schemas.
+    dispatch_path = fields.Raw()
+    returns = fields.Raw()
+    extensions = fields.Raw()

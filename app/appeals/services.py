@@ -55,6 +55,17 @@ def centre_for_region(region):
     return unit
 
 
+def registering_centre(user, region):
+    """Return the centre that owns a new appeal: the agent's own centre when the region lies
+    below it, else the region's centre (an agent taking another city's calls in a surge)."""
+    own = user.org_unit
+    while own is not None and own.kind not in ("province", "city", "district"):
+        own = own.parent
+    if own is not None and region.path.startswith(own.path):
+        return own
+    return centre_for_region(region)
+
+
 def _request_hash(payload):
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
@@ -123,7 +134,7 @@ def _register(user, data, idempotency_key, triage, payload):
                 "only consultations can be closed with a direct answer at intake",
                 {"triage": "Leave it out for this appeal type; the appeal goes to dispatch."},
             )
-        centre = centre_for_region(region)
+        centre = registering_centre(user, region)
         version = processes.active_version(PROCESS_BY_APPEAL_TYPE[data["appeal_type"]])
         now = utcnow()
 
@@ -144,6 +155,7 @@ def _register(user, data, idempotency_key, triage, payload):
             "category_code": appeal.category_code or "",
             "reprocessing_round": 0,
             "max_reprocessing_rounds": current_app.config["MAX_REPROCESSING_ROUNDS"],
+            "max_returns": current_app.config["MAX_RETURNS"],
             "callback_timeout": current_app.config["CALLBACK_TIMEOUT"],
         }
         instance, workflow = processes.start_instance(appeal, version, initial)
@@ -174,7 +186,7 @@ def _complete_triage(user, appeal, instance, workflow, triage):
     )
     if task is None:
         raise InvalidInput("the active consultation process has no triage step", {"triage": "Leave it out."})
-    tasks.check_form(task.form, triage, appeal, prefix="triage.")
+    tasks.check_form(task.form, triage, prefix="triage.")
     tasks.complete_loaded(user, task, instance, workflow, triage)
 
 

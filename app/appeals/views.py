@@ -15,6 +15,7 @@ from ..sla.presenters import appeal_clocks
 from ..tasks import services as tasks_services
 from ..web import web_bp
 from ..web.labels import ui_language
+from ..handling.presenters import appeal_extensions, appeal_returns, dispatch_path
 from . import services
 from .models import APPEAL_TYPES, CHANNELS, URGENCIES, Category
 from .privacy import citizen_identity
@@ -122,4 +123,7 @@ def appeal_page(number):
         clocks=appeal_clocks(appeal.id, utcnow()),
         send_back_count=services.send_back_count(history),
         timeline=timeline,
+        path=dispatch_path(appeal, history),
+        returns=appeal_returns(appeal.id),
+        extensions=appeal_extensions(appeal.id),
     )

@@ -195,7 +195,7 @@ def drive_sample(row, index, stages, report):
         tasks.complete_task(agent, _open_task(appeal, "triage").id, {"resolution": "dispatch"})
 
     department = _target_department(row, region)
-    tasks.complete_task(dispatcher, _open_task(appeal, "dispatch").id, {"department_id": department.id, "instructions": "请按时限办理并答复。"})
+    tasks.complete_task(dispatcher, _open_task(appeal, "dispatch").id, {"unit_id": department.id, "instructions": "请按时限办理并答复。"})
     handler = _handler_for(department)
     if handler is None:
         report.append(f"{row['id']}: {appeal.number} dispatched to {department.name}")

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
@@ -85,9 +86,29 @@ def complete_user_task(workflow, task_id, form_data):
     # A deep copy keeps the caller's nested values out of the task tree, where
     # SpiffWorkflow shares nested objects between snapshots.
     task.data[task.task_spec.bpmn_id or task.task_spec.name] = copy.deepcopy(form_data)
+    output_item = _multi_instance_output_item(task)
+    if output_item is not None:
+        task.data[output_item] = copy.deepcopy(form_data)
     task.run()
     workflow.do_engine_steps()
     return task
+
+
+def _multi_instance_output_item(task):
+    """Return the output item name when the task is one instance of a multi-instance task.
+
+    The item cannot share the task's id (both are XML IDs), so the form data is
+    stored under both names and the multi-instance task collects it.
+    """
+    parent_spec = task.parent.task_spec if task.parent is not None else None
+    if isinstance(parent_spec, MultiInstanceTask) and parent_spec.output_item is not None:
+        return parent_spec.output_item.bpmn_id
+    return None
+
+
+def task_property(task, name):
+    """Return one of our extension properties of a task's spec, or None."""
+    return _properties(task).get(name)
 
 
 def workflow_data(workflow):

@@ -37,12 +37,6 @@ def in_subtree(column, ancestor):
     return column.like(ancestor.path + "%")
 
 
-def departments_under(unit):
-    """Return the department units below ``unit``, ordered by path."""
-    query = select(OrgUnit).where(OrgUnit.kind == "department", in_subtree(OrgUnit.path, unit)).order_by(OrgUnit.path)
-    return db.session.scalars(query).all()
-
-
 def add_org_unit(code, name, kind, parent=None, name_en="", department_type=None):
     """Add an org unit under ``parent`` and fill its materialized path; the caller commits."""
     unit = OrgUnit(code=code, name=name, name_en=name_en, kind=kind, department_type=department_type, parent=parent)

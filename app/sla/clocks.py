@@ -239,3 +239,55 @@ def recompute_open_clocks(actor_id, batch_size=500):
                     provisional=clock.provisional,
                 )
         last_id = clocks[-1].id
+
+
+def _level_at(values, now):
+    if now < values["yellow_at"]:
+        return "green"
+    if now < values["deadline_at"]:
+        return "yellow"
+    return "red"
+
+
+def extend_clock(clock, days, now):
+    """Add working days to a clock's budget; return the new deadline (None while paused).
+
+    The deadline moves by exactly that working time, and the level follows the
+    new deadline. The sweep stores one alert per clock and level, so a clock
+    that turns yellow or red again after an extension is not alerted twice.
+    """
+    calendar = calendar_for(windows_for_unit(clock.org_unit_id))
+    extension = clock.extension_seconds + budget_seconds(days, calendar)
+    if clock.status != "running":
+        apply_update(clock, extension_seconds=extension)
+        return None
+
+    inputs = schedule_inputs(clock, clock.segment_started_at)
+    inputs["extension_seconds"] = extension
+    values = schedule(inputs, calendar)
+    level = _level_at(values, now)
+    next_check = {"green": values["yellow_at"], "yellow": values["deadline_at"]}.get(level) if clock.enforced else None
+    apply_update(
+        clock,
+        extension_seconds=extension,
+        deadline_at=values["deadline_at"],
+        yellow_at=values["yellow_at"],
+        provisional=values["provisional"],
+        level=level,
+        next_check_at=next_check,
+    )
+    return values["deadline_at"]
+
+
+def extend_task_clocks(task_id, appeal_id, days, now):
+    """Extend a task's reply clock and the appeal's overall clock; return their new deadlines by "task"/"overall"."""
+    query = select(SlaClock).where(
+        SlaClock.status.in_(OPEN_STATUSES),
+        ((SlaClock.human_task_id == task_id) & SlaClock.kind.in_(("reply", "assist", "rework")))
+        | ((SlaClock.appeal_id == appeal_id) & (SlaClock.kind == "overall")),
+    )
+    moved = {}
+    for clock in db.session.scalars(query).all():
+        moved["overall" if clock.kind == "overall" else "task"] = extend_clock(clock, days, now)
+    refresh_task_due([task_id])
+    return moved

@@ -4,7 +4,8 @@ from flask import jsonify, request
 from flask_login import current_user
 
 from ..api import api_bp, json_body, load_with, require_user
-from ..orgs.services import departments_under
+from ..handling.presenters import task_actions
+from ..handling.units import choices_for
 from . import services
 from ..core.db import utcnow
 from ..sla import services as sla_services
@@ -54,16 +55,24 @@ def task_document(task, with_form=False, clock_view=None):
         document["suggestion"] = (
             {"unit_id": suggestion.unit_id, "name": suggestion.unit_name, "reason": suggestion.reason} if suggestion else None
         )
+        document["actions"] = actions_document(task_actions(task))
     return TaskSchema().dump(document)
+
+
+def actions_document(actions):
+    """Build the API representation of what a department may do besides completing the task."""
+    return {
+        "can_return": actions.can_return,
+        "return_deadline": actions.return_deadline.isoformat() if actions.return_deadline else None,
+        "can_request_extension": actions.can_request_extension,
+        "reply_deadline": actions.reply_deadline.isoformat() if actions.reply_deadline else None,
+        "pending_extension_id": actions.pending_extension.id if actions.pending_extension else None,
+    }
 
 
 def task_choices(task, form):
     """Return the allowed values of fields whose options come from the database."""
-    choices = {}
-    for name, field in form.fields.items():
-        if field.get("x-widget") == "department":
-            choices[name] = [{"id": unit.id, "name": unit.name} for unit in departments_under(task.appeal.centre)]
-    return choices
+    return choices_for(form, task.candidate_org)
 
 
 @api_bp.get("/tasks")

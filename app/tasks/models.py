@@ -9,7 +9,7 @@ from ..core.types import UTCDateTime
 from ..extensions import db
 from ..orgs.models import User
 
-TASK_STATUSES = ("open", "claimed", "completed", "cancelled")
+TASK_STATUSES = ("open", "claimed", "completed", "returned", "cancelled")
 
 
 class HumanTask(db.Model):
@@ -42,3 +42,4 @@ class HumanTask(db.Model):
 
     appeal = relationship("Appeal", lazy="joined")
     assignee = relationship(User, foreign_keys=[assignee_id])
+    candidate_org = relationship("OrgUnit", foreign_keys=[candidate_org_id])

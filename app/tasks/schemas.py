@@ -57,3 +57,4 @@ class TaskSchema(Schema):
     form_schema = fields.Dict()
     suggestion = fields.Dict(allow_none=True)
     choices = fields.Dict()
+    actions = fields.Dict()

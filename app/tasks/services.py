@@ -27,6 +27,8 @@ from ..processes import services as processes
 from ..processes.events import finish_run
 from ..processes.forms import FieldError, validate_form
 from ..sla import clocks
+from ..handling.effects import apply_effect, read_context, withdraw_pending_extension
+from ..handling.units import check_unit_fields, has_unit_fields
 from .models import HumanTask
 
 log = logging.getLogger(__name__)
@@ -153,25 +155,6 @@ def release_task(user, task_id):
     return task
 
 
-def _check_department_fields(form, data, appeal):
-    errors = []
-    for name, field in form.fields.items():
-        if field.get("x-widget") != "department" or name not in data:
-            continue
-        unit = db.session.get(OrgUnit, data[name])
-        centre = appeal.centre
-        if unit is None or unit.kind != "department" or not unit.path.startswith(centre.path):
-            errors.append(
-                FieldError(
-                    name,
-                    "unknown_department",
-                    f"Must be the id of a department under {centre.name}.",
-                    {"unit": centre.name},
-                )
-            )
-    return errors
-
-
 def complete_task(user, task_id, form_data):
     """Validate the form and complete the task in one transaction; any failure changes nothing."""
     with write_transaction():
@@ -185,22 +168,30 @@ def complete_task(user, task_id, form_data):
         if task.status == "claimed" and task.assignee_id != user.id:
             raise TaskAlreadyClaimed(task_id)
 
-        check_form(task.form, form_data, task.appeal)
         form = form_registry().get(task.form)
-        if any(field.get("x-widget") == "department" for field in form.fields.values()):
+        picks_units = has_unit_fields(form)
+        check_form(task.form, form_data, task.candidate_org if picks_units else None)
+        if picks_units:
             _record_override(user, task, form, form_data)
         workflow = processes.load_workflow(instance)
         complete_loaded(user, task, instance, workflow, form_data)
     return task
 
 
+def returned_unit_ids(appeal_id):
+    """Return the ids of the units that returned an appeal, so suggestions skip them."""
+    from ..handling.models import ReturnRequest
+
+    return set(db.session.scalars(select(ReturnRequest.unit_id).where(ReturnRequest.appeal_id == appeal_id)))
+
+
 def dispatch_suggestion(task, form):
-    """Return the routing Suggestion for a task whose form picks a department, or None."""
+    """Return the routing Suggestion for a task whose form picks a unit, or None."""
     from ..orgs.routing import suggest_unit
 
-    if not any(field.get("x-widget") == "department" for field in form.fields.values()):
+    if not has_unit_fields(form) or task.candidate_org is None:
         return None
-    return suggest_unit(task.appeal)
+    return suggest_unit(task.appeal, task.candidate_org, returned_unit_ids(task.appeal_id))
 
 
 def _record_override(user, task, form, form_data):
@@ -209,7 +200,7 @@ def _record_override(user, task, form, form_data):
     if suggestion is None:
         return
     for name, field in form.fields.items():
-        if field.get("x-widget") == "department" and form_data.get(name) != suggestion.unit_id:
+        if field.get("x-widget") in ("unit", "department") and name in form_data and form_data[name] != suggestion.unit_id:
             record_event(
                 "dispatch.override",
                 task.appeal_id,
@@ -222,10 +213,16 @@ def _record_override(user, task, form, form_data):
             )
 
 
-def check_form(form_name, form_data, appeal, prefix=""):
-    """Raise InvalidInput naming every invalid field of a form submission."""
+def check_form(form_name, form_data, dispatching_unit=None, prefix=""):
+    """Raise InvalidInput naming every invalid field of a form submission.
+
+    Unit fields are checked against ``dispatching_unit`` and, when valid, gain
+    their derived kind fields in ``form_data``.
+    """
     form = form_registry().get(form_name)
-    errors = validate_form(form, form_data) or _check_department_fields(form, form_data, appeal)
+    errors = validate_form(form, form_data)
+    if not errors and dispatching_unit is not None and has_unit_fields(form):
+        errors = check_unit_fields(form, form_data, dispatching_unit)
     if errors:
         raise InvalidInput(
             f"form {form_name} has {len(errors)} invalid field(s)",
@@ -241,7 +238,9 @@ def complete_loaded(user, task, instance, workflow, form_data):
     """
     known = {str(ready.id) for ready in runner.ready_user_tasks(workflow)}
     try:
+        effect, effect_ids = read_context(runner.find_ready_task(workflow, task.engine_task_id))
         runner.complete_user_task(workflow, task.engine_task_id, form_data)
+        withdraw_pending_extension(user, task, workflow, utcnow())
     except (WorkflowException, EngineError) as exc:
         log.warning("task.complete_failed task_id=%s appeal_id=%s error=%s", task.id, task.appeal_id, exc)
         raise WorkflowFailed(f"the process could not continue after task {task.id}: {exc}") from exc
@@ -264,5 +263,6 @@ def complete_loaded(user, task, instance, workflow, form_data):
         form=form_data,
         claimed_on_completion=claimed_on_completion,
     )
+    apply_effect(user, task, effect, effect_ids, form_data, now)
     # After the completion event, so an archive event written by the sync follows it.
     finish_run(instance, workflow, task.appeal, known - {task.engine_task_id}, now)

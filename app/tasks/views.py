@@ -11,6 +11,8 @@ from . import services
 from ..core.db import utcnow
 from ..sla import services as sla_services
 from ..sla.presenters import task_clocks
+from ..handling.presenters import task_actions, task_context
+from ..handling.services import return_reasons
 from .api import task_choices
 from .schemas import TaskQuerySchema
 
@@ -55,6 +57,9 @@ def _render_task(task, errors=None, values=None, status=200):
         errors=errors or {},
         values=values or {},
         can_act=services.can_act(current_user, task),
+        actions=task_actions(task),
+        context=task_context(task),
+        return_reasons=return_reasons(),
     ), status
 
 

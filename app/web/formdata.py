@@ -9,14 +9,22 @@ def parse_submission(schema, values):
     """
     data = {}
     for name, field in schema.get("properties", {}).items():
+        if field.get("type") == "array":
+            items = [value for value in values.getlist(name) if value != ""]
+            if items:
+                data[name] = [_convert(field.get("items", {}), value) for value in items]
+            continue
         raw = values.get(name, "")
         if raw == "":
             continue
-        kind = field.get("type")
-        if kind == "integer":
-            data[name] = int(raw) if raw.strip().lstrip("-").isdigit() else raw
-        elif kind == "boolean":
-            data[name] = {"true": True, "false": False}.get(raw, raw)
-        else:
-            data[name] = raw.strip() if field.get("x-widget") != "textarea" else raw.rstrip()
+        data[name] = _convert(field, raw)
     return data
+
+
+def _convert(field, raw):
+    kind = field.get("type")
+    if kind == "integer":
+        return int(raw) if raw.strip().lstrip("-").isdigit() else raw
+    if kind == "boolean":
+        return {"true": True, "false": False}.get(raw, raw)
+    return raw.strip() if field.get("x-widget") != "textarea" else raw.rstrip()

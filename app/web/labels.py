@@ -30,6 +30,9 @@ APPEAL_STATUS_LABELS = {
     "awaiting_callback": _l("Awaiting callback"),
     "awaiting_judgment": _l("Awaiting judgment"),
     "reprocessing": _l("Reprocessing"),
+    "co_handling": _l("Assisting departments replying"),
+    "awaiting_return_review": _l("Return awaiting review"),
+    "awaiting_owner_decision": _l("Awaiting the supervisor's decision on the handling unit"),
     "in_progress": _l("In progress"),
     "archived": _l("Archived"),
 }
@@ -45,6 +48,7 @@ TASK_STATUS_LABELS = {
     "open": _l("Open"),
     "claimed": _l("Claimed"),
     "completed": _l("Completed"),
+    "returned": _l("Returned"),
     "cancelled": _l("Cancelled"),
 }
 TASK_TITLE_LABELS = {
@@ -57,6 +61,11 @@ TASK_TITLE_LABELS = {
     "rework": _l("Reply again"),
     "rework_review": _l("Review reply"),
     "rework_callback": _l("Callback"),
+    "assist_reply": _l("Assisting reply"),
+    "return_review": _l("Review return"),
+    "decide_owner": _l("Decide the handling unit"),
+    "extension_review": _l("Review extension request"),
+    "supervise": _l("Supervise overdue appeal"),
 }
 ROLE_LABELS = {
     "agent": _l("Agent"),
@@ -75,6 +84,14 @@ EVENT_LABELS = {
     "task.completed": _l("Completed"),
     "appeal.archived": _l("Archived"),
     "dispatch.override": _l("Dispatched against the suggestion"),
+    "dispatch.routed": _l("Dispatched"),
+    "task.returned": _l("Returned by the department"),
+    "return.accepted": _l("Return accepted"),
+    "return.rejected": _l("Return rejected"),
+    "extension.requested": _l("Extension requested"),
+    "extension.approved": _l("Extension approved"),
+    "extension.rejected": _l("Extension rejected"),
+    "extension.withdrawn": _l("Extension request withdrawn"),
     "process.deployed": _l("Process deployed"),
     "clock.urged": _l("Urging notice sent"),
     "clock.supervised": _l("Supervision opened"),
@@ -93,6 +110,8 @@ CLOCK_KIND_LABELS = {
     "reply": _l("Reply limit"),
     "callback": _l("Callback limit"),
     "rework": _l("Reprocessing limit"),
+    "dispatch": _l("Dispatch limit"),
+    "assist": _l("Assisting reply limit"),
 }
 ORG_KIND_LABELS = {"province": _l("Province"), "city": _l("City"), "district": _l("District or county"), "department": _l("Department")}
 CLOCK_STATUS_LABELS = {"running": _l("Running"), "paused": _l("Paused"), "stopped": _l("Stopped")}
@@ -126,6 +145,9 @@ FIELD_ERROR_LABELS = {
     "minimum": _l("Enter a value of at least %(limit)s."),
     "maximum": _l("Enter a value of at most %(limit)s."),
     "unknown_department": _l("Choose a department under %(unit)s."),
+    "unknown_unit": _l("Choose a department or lower centre under %(unit)s."),
+    "assisting_needs_department": _l("Assisting departments need a department as lead; leave them empty when dispatching to a lower centre."),
+    "assisting_is_lead": _l("The lead department cannot also assist; remove it from the assisting departments."),
     "unknown_field": _l("This field is not part of the form."),
     "too_large": _l("The form is too large."),
 }
@@ -145,6 +167,59 @@ INTAKE_FIELD_HINTS = {
     "triage.answer": _l("Enter the answer given to the citizen (at least 2 characters) to close it directly."),
     "triage.resolution": _l("Choose one of the listed options."),
 }
+
+
+HOP_KIND_LABELS = {
+    "dispatch": _l("Dispatch"),
+    "redispatch": _l("Dispatched again after a return"),
+    "owner_decision": _l("Handling unit decided by the supervisor"),
+}
+RETURN_STATUS_LABELS = {
+    "pending": _l("Awaiting review"),
+    "accepted": _l("Accepted"),
+    "rejected": _l("Rejected"),
+    "escalated": _l("Sent to a supervisor"),
+}
+EXTENSION_STATUS_LABELS = {
+    "pending": _l("Awaiting approval"),
+    "approved": _l("Approved"),
+    "rejected": _l("Rejected"),
+    "withdrawn": _l("Withdrawn"),
+}
+
+RETURN_REASON_LABELS = {
+    "not_our_duty": _l("Not within our unit's duties"),
+    "not_our_area": _l("Not within our area"),
+    "duplicate": _l("Duplicate appeal"),
+    "insufficient_information": _l("Information missing, cannot be handled"),
+    "legal_procedure": _l("Belongs to litigation, arbitration or another legal procedure"),
+    "other": _l("Other"),
+}
+
+
+def return_reason_label(code):
+    """Return a return reason's label: translated for the standard codes, else the configured label."""
+    from flask import current_app
+
+    if code in RETURN_REASON_LABELS:
+        return str(RETURN_REASON_LABELS[code])
+    return current_app.config["RETURN_REASONS"].get(code, code)
+
+
+# Messages for conflicts a department can run into, by error code; params come from the error.
+CONFLICT_LABELS = {
+    "not_returnable": _l("Only the lead department's reply task can be returned."),
+    "return_window_closed": _l("The return window has closed. Reply to the appeal, or request an extension."),
+    "not_extendable": _l("This task has no running reply limit, so no extension can be requested."),
+    "extension_after_deadline": _l("The reply deadline has passed. Extensions must be requested before it; reply now and explain the delay."),
+    "extension_pending": _l("Another extension request on this appeal is waiting for the dispatcher. Ask again after it is decided."),
+}
+
+
+def describe_conflict(exc):
+    """Return a conflict's message in the user's language, or its English message when none is translated."""
+    text = CONFLICT_LABELS.get(getattr(exc, "code", None))
+    return str(text) if text is not None else exc.message
 
 
 def ui_language():
@@ -194,4 +269,8 @@ def template_helpers():
         "CLOCK_OUTCOME_LABELS": CLOCK_OUTCOME_LABELS,
         "CLOCK_LEVEL_LABELS": CLOCK_LEVEL_LABELS,
         "INTAKE_FIELD_HINTS": INTAKE_FIELD_HINTS,
+        "HOP_KIND_LABELS": HOP_KIND_LABELS,
+        "return_reason_label": return_reason_label,
+        "RETURN_STATUS_LABELS": RETURN_STATUS_LABELS,
+        "EXTENSION_STATUS_LABELS": EXTENSION_STATUS_LABELS,
     }

@@ -13,7 +13,7 @@ def test_complaint_path_to_archive(app, client):
     assert response.get_json()["status"] == "awaiting_dispatch"
 
     department = unit_id(app, "JS-NJ-城市管理局")
-    dispatcher.complete(number, "dispatch", {"department_id": department, "instructions": "请核查"})
+    dispatcher.complete(number, "dispatch", {"unit_id": department, "instructions": "请核查"})
     assert agent.get(f"/appeals/{number}").get_json()["status"] == "dispatched"
 
     handler.complete(number, "reply", {"result": "已现场整改，烧烤摊已取缔。", "outcome": "resolved"}, claim=True)
@@ -29,6 +29,7 @@ def test_complaint_path_to_archive(app, client):
     assert steps == [
         ("appeal.registered", None, "nj_agent"),
         ("task.completed", "dispatch", "nj_dispatcher"),
+        ("dispatch.routed", "dispatch", "nj_dispatcher"),
         ("task.claimed", "reply", "nj_cgj_handler"),
         ("task.completed", "reply", "nj_cgj_handler"),
         ("task.completed", "review", "nj_dispatcher"),
@@ -43,7 +44,7 @@ def test_review_send_back_returns_to_department(app, client):
     handler = ApiUser(client, "nj_cgj_handler")
     number = agent.post("/appeals", json=appeal_body(app)).get_json()["number"]
 
-    dispatcher.complete(number, "dispatch", {"department_id": unit_id(app, "JS-NJ-城市管理局")})
+    dispatcher.complete(number, "dispatch", {"unit_id": unit_id(app, "JS-NJ-城市管理局")})
     handler.complete(number, "reply", {"result": "已告知当事人。", "outcome": "explained"}, claim=True)
     dispatcher.complete(number, "review", {"decision": "send_back", "comment": "未说明整改时限"})
 
@@ -78,7 +79,7 @@ def test_dissatisfied_callback_goes_through_reprocessing(app, client):
     handler, supervisor = ApiUser(client, "nj_cgj_handler"), ApiUser(client, "nj_supervisor")
     number = agent.post("/appeals", json=appeal_body(app)).get_json()["number"]
 
-    dispatcher.complete(number, "dispatch", {"department_id": unit_id(app, "JS-NJ-城市管理局")})
+    dispatcher.complete(number, "dispatch", {"unit_id": unit_id(app, "JS-NJ-城市管理局")})
     handler.complete(number, "reply", {"result": "已劝离摊贩。", "outcome": "resolved"}, claim=True)
     dispatcher.complete(number, "review", {"decision": "accept"})
     agent.complete(number, "callback", {"satisfaction": "dissatisfied", "resolved": False, "note": "第二天又来了"})
@@ -101,7 +102,7 @@ def test_unreasonable_dissatisfaction_is_archived_with_judgment(app, client):
     handler, supervisor = ApiUser(client, "nj_cgj_handler"), ApiUser(client, "nj_supervisor")
     number = agent.post("/appeals", json=appeal_body(app)).get_json()["number"]
 
-    dispatcher.complete(number, "dispatch", {"department_id": unit_id(app, "JS-NJ-城市管理局")})
+    dispatcher.complete(number, "dispatch", {"unit_id": unit_id(app, "JS-NJ-城市管理局")})
     handler.complete(number, "reply", {"result": "已依法处理。", "outcome": "resolved"}, claim=True)
     dispatcher.complete(number, "review", {"decision": "accept"})
     agent.complete(number, "callback", {"satisfaction": "dissatisfied", "resolved": True})
@@ -119,7 +120,7 @@ def test_reprocessing_rounds_are_capped(app, client):
     handler, supervisor = ApiUser(client, "nj_cgj_handler"), ApiUser(client, "nj_supervisor")
     number = agent.post("/appeals", json=appeal_body(app)).get_json()["number"]
 
-    dispatcher.complete(number, "dispatch", {"department_id": unit_id(app, "JS-NJ-城市管理局")})
+    dispatcher.complete(number, "dispatch", {"unit_id": unit_id(app, "JS-NJ-城市管理局")})
     handler.complete(number, "reply", {"result": "已处理完毕。", "outcome": "resolved"}, claim=True)
     dispatcher.complete(number, "review", {"decision": "accept"})
     agent.complete(number, "callback", {"satisfaction": "dissatisfied", "resolved": False})

@@ -67,7 +67,7 @@ def test_override_is_recorded(app, client):
     number, task_id, _ = dispatch_task(app, client)
     dispatcher = ApiUser(client, "nj_dispatcher")
     chosen = unit_id(app, "JS-NJ-市场监督管理局")
-    assert dispatcher.post(f"/tasks/{task_id}/complete", json={"data": {"department_id": chosen}}).status_code == 200
+    assert dispatcher.post(f"/tasks/{task_id}/complete", json={"data": {"unit_id": chosen}}).status_code == 200
 
     history = dispatcher.get(f"/appeals/{number}").get_json()["history"]
     overrides = [event for event in history if event["event"] == "dispatch.override"]
@@ -80,6 +80,6 @@ def test_following_suggestion_records_no_override(app, client):
     clear_rules(app)
     number, task_id, task = dispatch_task(app, client)
     dispatcher = ApiUser(client, "nj_dispatcher")
-    dispatcher.post(f"/tasks/{task_id}/complete", json={"data": {"department_id": task["suggestion"]["unit_id"]}})
+    dispatcher.post(f"/tasks/{task_id}/complete", json={"data": {"unit_id": task["suggestion"]["unit_id"]}})
     history = dispatcher.get(f"/appeals/{number}").get_json()["history"]
     assert [event["event"] for event in history].count("dispatch.override") == 0

@@ -11,7 +11,7 @@ def dispatched_appeal(app, client):
     """Register a complaint and dispatch it to Nanjing's urban management bureau; return (number, reply task id)."""
     agent, dispatcher = ApiUser(client, "nj_agent"), ApiUser(client, "nj_dispatcher")
     number = agent.post("/appeals", json=appeal_body(app)).get_json()["number"]
-    dispatcher.complete(number, "dispatch", {"department_id": unit_id(app, "JS-NJ-城市管理局")})
+    dispatcher.complete(number, "dispatch", {"unit_id": unit_id(app, "JS-NJ-城市管理局")})
     return number, ApiUser(client, "nj_cgj_handler").open_task(number, "reply")
 
 
@@ -106,9 +106,9 @@ def test_dispatch_to_unit_outside_centre_rejected(app, client):
 
     before = table_counts(app)
     for department in (unit_id(app, "JS-SZ-城市管理局"), unit_id(app, "JS-NJ"), 999999):
-        response = dispatcher.post(f"/tasks/{task_id}/complete", json={"data": {"department_id": department}})
+        response = dispatcher.post(f"/tasks/{task_id}/complete", json={"data": {"unit_id": department}})
         assert response.status_code == 422
-        assert "department_id" in response.get_json()["fields"]
+        assert "unit_id" in response.get_json()["fields"]
     assert table_counts(app) == before
 
 
@@ -128,7 +128,7 @@ def test_wrong_role_in_same_unit_is_403(app, client):
     dispatch_task = ApiUser(client, "nj_dispatcher").open_task(number, "dispatch")
 
     before = table_counts(app)
-    response = agent.post(f"/tasks/{dispatch_task}/complete", json={"data": {"department_id": unit_id(app, "JS-NJ-城市管理局")}})
+    response = agent.post(f"/tasks/{dispatch_task}/complete", json={"data": {"unit_id": unit_id(app, "JS-NJ-城市管理局")}})
     assert response.status_code == 403
     assert table_counts(app) == before
 
@@ -160,7 +160,7 @@ def test_claim_and_release_conflicts_say_why(app, client):
 def test_completion_without_claim_is_recorded(app, client):
     agent, dispatcher = ApiUser(client, "nj_agent"), ApiUser(client, "nj_dispatcher")
     number = agent.post("/appeals", json=appeal_body(app)).get_json()["number"]
-    dispatcher.complete(number, "dispatch", {"department_id": unit_id(app, "JS-NJ-城市管理局")})
+    dispatcher.complete(number, "dispatch", {"unit_id": unit_id(app, "JS-NJ-城市管理局")})
 
     completed = [event for event in agent.get(f"/appeals/{number}").get_json()["history"] if event["event"] == "task.completed"]
     assert completed[0]["detail"]["claimed_on_completion"] is True

@@ -24,7 +24,13 @@ UNUSUAL = {
     "__builtins__x": "almost a dunder",
 }
 
-DISPATCH = ("dispatch", {"department_id": 7, "instructions": ""})
+# The task service adds unit_kind after checking the unit; engine-level steps carry it themselves.
+DISPATCH = ("dispatch", {"unit_id": 7, "unit_kind": "department", "instructions": ""})
+TO_LOWER_CENTRE = ("dispatch", {"unit_id": 2, "unit_kind": "centre"})
+CO_HANDLED = ("dispatch", {"unit_id": 7, "unit_kind": "department", "assisting_unit_ids": [8, 9]})
+ASSIST = ("assist_reply", {"opinion": "协办意见"})
+RETURNED = ("@appeal_returned", {"return_id": 1, "unit_id": 7, "reason_code": "not_our_duty"})
+EXTENSION = ("@extension_requested", {"extension_id": 1, "human_task_id": 3, "reviewer_unit_id": 1, "unit_id": 7, "days": "2"})
 REPLY = ("reply", {"result": "已处理", "outcome": "resolved"})
 ACCEPT = ("review", {"decision": "accept"})
 SATISFIED = ("callback", {"satisfaction": "satisfied", "resolved": True})
@@ -48,6 +54,41 @@ PATHS = {
         "satisfied",
     ),
     "complaint-satisfied": ("complaint", [DISPATCH, REPLY, ACCEPT, SATISFIED], "satisfied"),
+    "complaint-lower-centre-co-handling": (
+        "complaint",
+        [TO_LOWER_CENTRE, CO_HANDLED, ASSIST, ASSIST, REPLY, ACCEPT, SATISFIED],
+        "satisfied",
+    ),
+    "complaint-returns": (
+        "complaint",
+        [
+            DISPATCH,
+            RETURNED,
+            ("return_review", {"decision": "accept", "unit_id": 8, "unit_kind": "department"}),
+            RETURNED,
+            ("return_review", {"decision": "reject", "reason": "属于你单位职责"}),
+            RETURNED,
+            ("decide_owner", {"unit_id": 9, "unit_kind": "department", "note": "协调确定"}),
+            REPLY,
+            ACCEPT,
+            SATISFIED,
+        ],
+        "satisfied",
+    ),
+    "complaint-extensions": (
+        "complaint",
+        [
+            DISPATCH,
+            EXTENSION,
+            ("extension_review", {"decision": "approve"}),
+            EXTENSION,
+            ("@extension_withdrawn", {}),
+            REPLY,
+            ACCEPT,
+            SATISFIED,
+        ],
+        "satisfied",
+    ),
     "complaint-unreasonable": (
         "complaint",
         [DISPATCH, REPLY, ACCEPT, DISSATISFIED, ("judgment", {"reasonable": False, "reason": "不合理"})],
@@ -67,6 +108,7 @@ INITIAL = {
     "urgency": "normal",
     "reprocessing_round": 0,
     "max_reprocessing_rounds": 2,
+    "max_returns": 2,
     "callback_timeout": "P3D",
 }
 
@@ -94,8 +136,12 @@ def with_unusual(data):
 
 
 def step(workflow, name, data):
-    ready = [task for task in runner.ready_user_tasks(workflow) if task.task_spec.name == name]
-    assert len(ready) == 1, (name, [task.task_spec.name for task in runner.ready_user_tasks(workflow)])
+    """Complete the first READY task with this BPMN id, or deliver a message when the name starts with @."""
+    if name.startswith("@"):
+        assert runner.deliver_message(workflow, name[1:], data), name
+        return
+    ready = [task for task in runner.ready_user_tasks(workflow) if task.task_spec.bpmn_id == name]
+    assert ready, (name, [task.task_spec.name for task in runner.ready_user_tasks(workflow)])
     runner.complete_user_task(workflow, str(ready[0].id), with_unusual(data))
 
 
@@ -168,3 +214,23 @@ def test_shuffled_task_order_still_loads(specs):
     assert runner.workflow_data(restored) == runner.workflow_data(workflow)
     step(restored, *SATISFIED)
     assert runner.workflow_data(restored)["closure"] == "satisfied"
+
+
+def test_multi_instance_finishes_with_reloaded_spec(specs):
+    """Assisting replies are collected when the spec was deserialized after the instances were created."""
+    from app.engine.serialization import deserialize_specs, serialize_specs
+
+    cache, hashes = specs
+    workflow = start(cache, hashes["complaint"])
+    step(workflow, *CO_HANDLED)
+    blob = dump_state(workflow, hashes["complaint"])
+
+    spec, subprocess_specs = cache.get(hashes["complaint"])
+    fresh = SpecCache(lambda _: deserialize_specs(serialize_specs(spec, subprocess_specs)))
+    restored = load_state(blob, fresh, runner.SCRIPT_ENGINE)
+    step(restored, *ASSIST)
+    step(restored, *ASSIST)
+
+    ready = runner.ready_user_tasks(restored)
+    assert [task.task_spec.bpmn_id for task in ready] == ["reply"]
+    assert sorted(ready[0].data["assist_replies"]) == ["8", "9"]

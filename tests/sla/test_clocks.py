@@ -18,13 +18,14 @@ makeup_workdays: []
 """
 
 
-def clocks_of(app, number):
+def clocks_of(app, number, kinds=None):
     from app.appeals.models import Appeal
 
     with app.app_context():
-        rows = db.session.scalars(
-            select(SlaClock).join(Appeal, Appeal.id == SlaClock.appeal_id).where(Appeal.number == number).order_by(SlaClock.id)
-        ).all()
+        query = select(SlaClock).join(Appeal, Appeal.id == SlaClock.appeal_id).where(Appeal.number == number)
+        if kinds:
+            query = query.where(SlaClock.kind.in_(kinds))
+        rows = db.session.scalars(query.order_by(SlaClock.id)).all()
         db.session.remove()
         return rows
 
@@ -35,13 +36,13 @@ def test_overall_limits_by_type(app, client, frozen):
     complaint = agent.post("/appeals", json=appeal_body(app)).get_json()["number"]
     consultation = agent.post("/appeals", json=appeal_body(app, appeal_type="consultation")).get_json()["number"]
 
-    (overall,) = clocks_of(app, complaint)
+    (overall,) = clocks_of(app, complaint, kinds=("overall",))
     assert overall.kind == "overall"
     assert overall.budget_seconds == 1935 * 60
     assert overall.deadline_at.isoformat() == "2026-02-26T05:45:00+00:00"
     assert overall.provisional is False
 
-    (consultation_clock,) = clocks_of(app, consultation)
+    (consultation_clock,) = clocks_of(app, consultation, kinds=("overall",))
     assert consultation_clock.budget_seconds == 855 * 60
 
 
@@ -50,10 +51,11 @@ def test_stage_clocks_follow_the_task(app, client, frozen):
     agent, dispatcher = ApiUser(client, "nj_agent"), ApiUser(client, "nj_dispatcher")
     handler = ApiUser(client, "nj_cgj_handler")
     number = agent.post("/appeals", json=appeal_body(app)).get_json()["number"]
-    dispatcher.complete(number, "dispatch", {"department_id": unit_id(app, "JS-NJ-城市管理局")})
+    dispatcher.complete(number, "dispatch", {"unit_id": unit_id(app, "JS-NJ-城市管理局")})
 
     kinds = {clock.kind: clock for clock in clocks_of(app, number)}
-    assert set(kinds) == {"overall", "claim", "return", "reply"}
+    assert set(kinds) == {"overall", "dispatch", "claim", "return", "reply"}
+    assert kinds["dispatch"].status == "stopped"
     assert kinds["return"].enforced is False
     reply_task = handler.get(f"/tasks/{handler.open_task(number, 'reply')}").get_json()
     # The claim clock (0.5 day = 225 minutes) is the earliest: 09:00-12:00 is 180, then 45 from 13:30.
@@ -101,7 +103,7 @@ def test_provisional_deadline_recomputed_on_import(app, client, frozen, forget_2
     frozen.set("2026-12-30T10:00:00+08:00")
     agent = ApiUser(client, "nj_agent")
     number = agent.post("/appeals", json=appeal_body(app)).get_json()["number"]
-    (clock,) = clocks_of(app, number)
+    (clock,) = clocks_of(app, number, kinds=("overall",))
     assert clock.provisional is True
     assert clock.deadline_at.astimezone().isoformat() == datetime.fromisoformat("2027-01-05T13:45:00+08:00").astimezone().isoformat()
 
@@ -110,7 +112,7 @@ def test_provisional_deadline_recomputed_on_import(app, client, frozen, forget_2
         db.session.remove()
     assert moved >= 1
 
-    (clock,) = clocks_of(app, number)
+    (clock,) = clocks_of(app, number, kinds=("overall",))
     assert clock.provisional is False
     assert clock.deadline_at == datetime.fromisoformat("2027-01-06T13:45:00+08:00")
     history = agent.get(f"/appeals/{number}").get_json()["history"]
@@ -131,7 +133,7 @@ def test_category_limit_overrides_type(app, client, frozen):
         db.session.remove()
     try:
         number = ApiUser(client, "nj_agent").post("/appeals", json=appeal_body(app, category_code="010104")).get_json()["number"]
-        (clock,) = clocks_of(app, number)
+        (clock,) = clocks_of(app, number, kinds=("overall",))
         assert clock.budget_seconds == 900 * 60
     finally:
         with app.app_context():
@@ -155,9 +157,12 @@ def test_admin_sees_provisional_banner(app, client, frozen):
 
 def test_task_without_stage_clock_shows_overall(app, client):
     number = ApiUser(client, "nj_agent").post("/appeals", json=appeal_body(app)).get_json()["number"]
-    dispatcher = ApiUser(client, "nj_dispatcher")
+    dispatcher, handler = ApiUser(client, "nj_dispatcher"), ApiUser(client, "nj_cgj_handler")
+    dispatcher.complete(number, "dispatch", {"unit_id": unit_id(app, "JS-NJ-城市管理局")})
+    handler.complete(number, "reply", {"result": "已整改完毕。", "outcome": "resolved"})
     items = dispatcher.get("/tasks?scope=claimable&sort=due").get_json()["items"]
     (task,) = [item for item in items if item["appeal_number"] == number]
+    assert task["name"] == "review"
     assert task["clock"]["kind"] == "overall"
     assert task["clock"]["level"] == "green"
     assert task["clock"]["remaining_working_minutes"] > 0

@@ -74,15 +74,15 @@ def test_unit_windows_recompute_deadlines(app, client, frozen):
     frozen.set("2026-03-09T09:00:00+08:00")
     agent = ApiUser(client, "sz_agent")
     number = agent.post("/appeals", json=appeal_body(app, region_id=unit_id(app, "JS-SZ"))).get_json()["number"]
-    (before,) = clocks_of(app, number)
+    (before,) = clocks_of(app, number, kinds=("overall",))
 
     result = run(app, "calendar", "windows", "--unit", "JS-SZ", "--hours", "09:00-12:00,13:00-17:00")
     assert result.exit_code == 0, result.output
-    (after,) = clocks_of(app, number)
+    (after,) = clocks_of(app, number, kinds=("overall",))
     assert after.deadline_at != before.deadline_at
 
     run(app, "calendar", "windows", "--unit", "JS-SZ", "--hours", "")
-    (restored,) = clocks_of(app, number)
+    (restored,) = clocks_of(app, number, kinds=("overall",))
     assert restored.deadline_at == before.deadline_at
     with app.app_context():
         assert db.session.scalar(select(OrgUnit.working_windows).where(OrgUnit.code == "JS-SZ")) is None
@@ -94,7 +94,7 @@ def test_pause_keeps_remaining_time(app, client, frozen):
     agent, dispatcher = ApiUser(client, "nj_agent"), ApiUser(client, "nj_dispatcher")
     handler = ApiUser(client, "nj_cgj_handler")
     number = agent.post("/appeals", json=appeal_body(app)).get_json()["number"]
-    dispatcher.complete(number, "dispatch", {"department_id": unit_id(app, "JS-NJ-城市管理局")})
+    dispatcher.complete(number, "dispatch", {"unit_id": unit_id(app, "JS-NJ-城市管理局")})
     task_id = handler.open_task(number, "reply")
     handler.post(f"/tasks/{task_id}/claim")
     reply_before = {clock.kind: clock for clock in clocks_of(app, number)}["reply"]
@@ -143,7 +143,7 @@ def test_paused_task_shows_time_left(app, client, frozen):
     agent, dispatcher = ApiUser(client, "nj_agent"), ApiUser(client, "nj_dispatcher")
     handler = ApiUser(client, "nj_cgj_handler")
     number = agent.post("/appeals", json=appeal_body(app)).get_json()["number"]
-    dispatcher.complete(number, "dispatch", {"department_id": unit_id(app, "JS-NJ-城市管理局")})
+    dispatcher.complete(number, "dispatch", {"unit_id": unit_id(app, "JS-NJ-城市管理局")})
     task_id = handler.open_task(number, "reply")
 
     claimed = handler.post(f"/tasks/{task_id}/claim").get_json()

@@ -10,7 +10,7 @@ def test_statistics_count_claims_and_replies(app, client, frozen):
     agent, dispatcher = ApiUser(client, "nj_agent"), ApiUser(client, "nj_dispatcher")
     handler = ApiUser(client, "nj_cgj_handler")
     number = agent.post("/appeals", json=appeal_body(app)).get_json()["number"]
-    dispatcher.complete(number, "dispatch", {"department_id": unit_id(app, "JS-NJ-城市管理局")})
+    dispatcher.complete(number, "dispatch", {"unit_id": unit_id(app, "JS-NJ-城市管理局")})
     handler.complete(number, "reply", {"result": "已整改完毕。", "outcome": "resolved"}, claim=True)
 
     client.post("/login", data={"username": "nj_supervisor", "password": "demo12345"})
@@ -39,7 +39,7 @@ def test_statistics_csv_neutralises_formulas(app, client):
         db.session.remove()
     agent, dispatcher = ApiUser(client, "nj_agent"), ApiUser(client, "nj_dispatcher")
     number = agent.post("/appeals", json=appeal_body(app)).get_json()["number"]
-    dispatcher.complete(number, "dispatch", {"department_id": unit_id(app, "JS-NJ-FORMULA")})
+    dispatcher.complete(number, "dispatch", {"unit_id": unit_id(app, "JS-NJ-FORMULA")})
 
     client.post("/login", data={"username": "nj_supervisor", "password": "demo12345"})
     csv_text = client.get("/stats/units.csv").get_data(as_text=True)

@@ -45,7 +45,7 @@ def test_yellow_then_red_once(app, client, frozen):
     frozen.set("2026-03-04T09:00:00+08:00")
     agent = ApiUser(client, "nj_agent")
     number = agent.post("/appeals", json=appeal_body(app)).get_json()["number"]
-    (clock,) = clocks_of(app, number)
+    (clock,) = clocks_of(app, number, kinds=("overall",))
 
     # Other tests' clocks share the database, so each check looks at this appeal's clock only.
     run_sweep(app, clock.yellow_at - timedelta(seconds=1))
@@ -53,23 +53,24 @@ def test_yellow_then_red_once(app, client, frozen):
     run_sweep(app, clock.yellow_at + timedelta(minutes=1))
     run_sweep(app, clock.yellow_at + timedelta(minutes=2))
     assert [level for level, _ in alerts_of(app, clock.id)] == ["yellow"]
-    assert clocks_of(app, number)[0].level == "yellow"
+    assert clocks_of(app, number, kinds=("overall",))[0].level == "yellow"
 
     after_deadline = clock.deadline_at + timedelta(minutes=1)
     run_sweep(app, after_deadline)
     run_sweep(app, after_deadline + timedelta(hours=1))
     assert [level for level, _ in alerts_of(app, clock.id)] == ["yellow", "red"]
-    assert clocks_of(app, number)[0].level == "red"
-    assert clocks_of(app, number)[0].next_check_at is None
+    assert clocks_of(app, number, kinds=("overall",))[0].level == "red"
+    assert clocks_of(app, number, kinds=("overall",))[0].next_check_at is None
+    # The dispatch clock (0.5 day) is overdue by then as well, so each clock has its own supervision task.
     tasks = supervise_tasks(app, clock.appeal_id)
-    assert [(role, status) for _, role, status in tasks] == [("supervisor", "open")]
+    assert [(role, status) for _, role, status in tasks] == [("supervisor", "open"), ("supervisor", "open")]
 
     supervisor = ApiUser(client, "nj_supervisor")
     response = supervisor.post(f"/tasks/{tasks[0][0]}/complete", json={"data": {"action": "urged_department", "note": "已督促限期办结"}})
     assert response.status_code == 200
     history = [event["event"] for event in agent.get(f"/appeals/{number}").get_json()["history"]]
-    assert history.count("clock.urged") == 1
-    assert history.count("clock.supervised") == 1
+    assert history.count("clock.urged") == 2
+    assert history.count("clock.supervised") == 2
     assert agent.get(f"/appeals/{number}").get_json()["status"] == "awaiting_dispatch"
 
 
@@ -92,7 +93,7 @@ def _make_clocks_overdue(app, numbers):
         ids = db.session.scalars(select(Appeal.id).where(Appeal.number.in_(numbers))).all()
         db.session.execute(
             update(SlaClock)
-            .where(SlaClock.appeal_id.in_(ids))
+            .where(SlaClock.appeal_id.in_(ids), SlaClock.kind == "overall")
             .values(yellow_at=past, deadline_at=past, next_check_at=past, level="green")
         )
         db.session.commit()

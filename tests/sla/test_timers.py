@@ -18,7 +18,7 @@ def test_callback_timeout_fires_within_one_tick(app, client, database_url, monke
     agent, dispatcher = ApiUser(client, "nj_agent"), ApiUser(client, "nj_dispatcher")
     handler = ApiUser(client, "nj_cgj_handler")
     number = agent.post("/appeals", json=appeal_body(app)).get_json()["number"]
-    dispatcher.complete(number, "dispatch", {"department_id": unit_id(app, "JS-NJ-城市管理局")})
+    dispatcher.complete(number, "dispatch", {"unit_id": unit_id(app, "JS-NJ-城市管理局")})
     handler.complete(number, "reply", {"result": "已整改完毕。", "outcome": "resolved"}, claim=True)
     dispatcher.complete(number, "review", {"decision": "accept"})
 

@@ -53,8 +53,8 @@ def test_complaint_path_in_browser(app, live_server, page, tmp_path):
     # Dispatch to the city's urban management bureau
     sign_in(page, live_server, "nj_dispatcher")
     open_task(page, live_server, number, "dispatch")
-    assert page.inner_text("[data-field='department_id'] .field-label").startswith("承办单位")
-    page.select_option("#department_id", label="南京市城市管理局")
+    assert page.inner_text("[data-field='unit_id'] .field-label").startswith("承办单位")
+    page.select_option("#unit_id", label="南京市城市管理局")
     page.click("#complete")
     page.wait_for_selector("#appeal-status[data-status='dispatched']")
     sign_out(page)
@@ -90,11 +90,13 @@ def test_complaint_path_in_browser(app, live_server, page, tmp_path):
     page.wait_for_selector("#appeal-status[data-status='archived']")
 
     events = page.locator("#timeline li")
-    assert events.count() == 7
-    tasks = [events.nth(index).get_attribute("data-task") for index in range(7)]
-    assert tasks == ["", "dispatch", "reply", "reply", "review", "callback", ""]
-    assert events.nth(6).get_attribute("data-event") == "appeal.archived"
-    assert "满意度" in events.nth(5).inner_text()
+    assert events.count() == 8
+    tasks = [events.nth(index).get_attribute("data-task") for index in range(8)]
+    assert tasks == ["", "dispatch", "dispatch", "reply", "reply", "review", "callback", ""]
+    assert events.nth(2).get_attribute("data-event") == "dispatch.routed"
+    assert events.nth(7).get_attribute("data-event") == "appeal.archived"
+    assert "满意度" in events.nth(6).inner_text()
+    assert page.inner_text("#dispatch-path .hop-to") == "南京市城市管理局"
     assert page.dialogs == []
     page.screenshot(path=str(tmp_path / "archived.png"), full_page=True)
     page.screenshot(path="/tmp/archived.png", full_page=True)

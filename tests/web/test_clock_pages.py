@@ -23,7 +23,7 @@ holidays:
 def _dispatched(app, client):
     agent, dispatcher = ApiUser(client, "nj_agent"), ApiUser(client, "nj_dispatcher")
     number = agent.post("/appeals", json=appeal_body(app)).get_json()["number"]
-    dispatcher.complete(number, "dispatch", {"department_id": unit_id(app, "JS-NJ-城市管理局")})
+    dispatcher.complete(number, "dispatch", {"unit_id": unit_id(app, "JS-NJ-城市管理局")})
     return number, ApiUser(client, "nj_cgj_handler").open_task(number, "reply")
 
 
@@ -69,7 +69,7 @@ def test_task_list_shows_colours_and_countdowns(app, client, live_server, page):
 
     page.goto(f"{live_server}/appeals/{red_number}")
     kinds = page.locator("#clock-table tbody tr")
-    assert sorted(kinds.nth(index).get_attribute("data-clock-kind") for index in range(kinds.count())) == ["claim", "overall", "reply", "return"]
+    assert sorted(kinds.nth(index).get_attribute("data-clock-kind") for index in range(kinds.count())) == ["claim", "dispatch", "overall", "reply", "return"]
     assert page.locator("#clock-table tr[data-clock-kind='claim']").get_attribute("data-level") == "red"
 
 
