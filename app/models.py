@@ -6,4 +6,4 @@ from .orgs.models import OrgUnit, RoutingRule, User  # noqa: F401
 from .processes.models import PendingMessage, ProcessVersion, WorkflowInstance  # noqa: F401
 from .tasks.models import HumanTask  # noqa: F401
 from .sla.models import CalendarOverride, CalendarRevision, CalendarYear, SlaAlert, SlaClock  # noqa: F401
-from .handling.models import ExtensionRequest, ReturnRequest  # noqa: F401
+from .handling.models import DispatchedUnit, ExtensionRequest, ReturnRequest  # noqa: F401

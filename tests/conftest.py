@@ -9,6 +9,7 @@ from sqlalchemy import create_engine, text
 from app import create_app
 from app.config import normalize_database_url
 from app.extensions import db
+from tests.clock_fixture import frozen  # noqa: F401  (shared by the SLA and handling tests)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

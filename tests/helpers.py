@@ -32,15 +32,19 @@ class ApiUser:
         merged = dict(self.headers, **(headers or {}))
         return self.client.post("/api/v1" + path, json=json, headers=merged)
 
-    def open_task(self, number, name):
-        """Return the id of the appeal's open or claimed task with this name (as seen in the appeal)."""
+    def open_task(self, number, name, org_id=None):
+        """Return the id of the appeal's open or claimed task with this name (and candidate unit, when given)."""
         appeal = self.get(f"/appeals/{number}").get_json()
-        ids = [task["id"] for task in appeal["tasks"] if task["name"] == name and task["status"] in ("open", "claimed")]
+        ids = [
+            task["id"]
+            for task in appeal["tasks"]
+            if task["name"] == name and task["status"] in ("open", "claimed") and org_id in (None, task["candidate_org_id"])
+        ]
         assert len(ids) == 1, (name, appeal["status"], appeal["tasks"])
         return ids[0]
 
-    def complete(self, number, name, data, claim=False):
-        task_id = self.open_task(number, name)
+    def complete(self, number, name, data, claim=False, org_id=None):
+        task_id = self.open_task(number, name, org_id)
         if claim:
             response = self.post(f"/tasks/{task_id}/claim")
             assert response.status_code == 200, response.get_json()

@@ -14,6 +14,7 @@ from ..config import PROCESS_BY_APPEAL_TYPE
 from ..core.db import utcnow, write_transaction
 from ..core.errors import AppealNotFound, Forbidden, IdempotencyKeyReused, InvalidInput
 from ..extensions import db
+from ..handling.models import DispatchedUnit
 from ..orgs.models import OrgUnit
 from ..processes import services as processes
 from ..sla import clocks
@@ -204,7 +205,12 @@ def visible_appeals_condition(user):
         .where(HumanTask.appeal_id == Appeal.id)
         .where(OrgUnit.id == HumanTask.candidate_org_id, OrgUnit.path.like(prefix))
     )
-    return centre_visible | task_visible | (Appeal.registered_by_id == user.id)
+    dispatch_visible = (
+        exists()
+        .where(DispatchedUnit.appeal_id == Appeal.id)
+        .where(OrgUnit.id == DispatchedUnit.unit_id, OrgUnit.path.like(prefix))
+    )
+    return centre_visible | task_visible | dispatch_visible | (Appeal.registered_by_id == user.id)
 
 
 def get_visible_appeal(user, number):

@@ -39,7 +39,8 @@ CHANNELS = {"12345电话": "phone_12345", "96510": "merged_line", "96519": "merg
 URGENCIES = {"一般": "normal", "紧急": "urgent", "特急": "very_urgent"}
 
 # (username, display name, unit code, roles): the centre staff of the province and two cities,
-# and handlers in sibling departments of Nanjing and Suzhou.
+# a district centre's dispatcher with a local office below it, and handlers in sibling
+# departments of Nanjing and Suzhou.
 DEMO_USERS = [
     ("admin", "系统管理员", "JS", {"admin", "designer"}),
     ("designer", "流程设计员", "JS", {"designer"}),
@@ -55,6 +56,8 @@ DEMO_USERS = [
     ("nj_zjj_handler", "南京住建局承办人", "JS-NJ-住房和城乡建设局", {"handler"}),
     ("nj_scjgj_handler", "南京市场监管局承办人", "JS-NJ-市场监督管理局", {"handler"}),
     ("nj_wjw_handler", "南京卫健委承办人", "JS-NJ-卫生健康委员会", {"handler"}),
+    ("gl_dispatcher", "鼓楼区派单员", "JS-NJ-鼓楼区", {"dispatcher"}),
+    ("gl_jd_handler", "鼓楼区街道承办人", "JS-NJ-鼓楼区-街道", {"handler"}),
     ("sz_agent", "苏州话务员", "JS-SZ", {"agent"}),
     ("sz_dispatcher", "苏州派单员", "JS-SZ", {"dispatcher"}),
     ("sz_supervisor", "苏州督办员", "JS-SZ", {"supervisor"}),

@@ -9,11 +9,13 @@ the clocks. All run inside the completing transaction.
 import logging
 from decimal import Decimal
 
+from sqlalchemy import select
+
 from ..audit.services import record_event
 from ..engine import runner
 from ..extensions import db
 from ..sla import clocks
-from .models import ExtensionRequest, ReturnRequest
+from .models import DispatchedUnit, ExtensionRequest, ReturnRequest
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +31,10 @@ def read_context(engine_task):
     return effect, ids
 
 
-def _record_route(user, task, form_data, hop):
+def _record_route(user, task, form_data, hop, now):
+    if form_data.get("unit_kind") == "department":
+        _add_dispatched_units(task.appeal_id, [form_data["unit_id"]], "lead", now)
+        _add_dispatched_units(task.appeal_id, form_data.get("assisting_unit_ids", []), "assisting", now)
     record_event(
         "dispatch.routed",
         task.appeal_id,
@@ -43,6 +48,21 @@ def _record_route(user, task, form_data, hop):
     )
 
 
+def _add_dispatched_units(appeal_id, unit_ids, role, now):
+    if not unit_ids:
+        return
+    known = set(
+        db.session.scalars(
+            select(DispatchedUnit.unit_id).where(
+                DispatchedUnit.appeal_id == appeal_id, DispatchedUnit.role == role, DispatchedUnit.unit_id.in_(unit_ids)
+            )
+        )
+    )
+    for unit_id in unit_ids:
+        if unit_id not in known:
+            db.session.add(DispatchedUnit(appeal_id=appeal_id, unit_id=unit_id, role=role, created_at=now))
+
+
 def _settle_return(user, task, return_id, form_data, now):
     request = db.session.get(ReturnRequest, return_id)
     accepted = form_data.get("decision") == "accept"
@@ -53,7 +73,7 @@ def _settle_return(user, task, return_id, form_data, now):
     request.new_unit_id = form_data.get("unit_id") if accepted else None
     record_event("return.accepted" if accepted else "return.rejected", task.appeal_id, user.id, task.name, return_id=return_id)
     if accepted:
-        _record_route(user, task, form_data, "redispatch")
+        _record_route(user, task, form_data, "redispatch", now)
 
 
 def _decide_owner(user, task, return_id, form_data, now):
@@ -62,7 +82,7 @@ def _decide_owner(user, task, return_id, form_data, now):
     request.decided_at = now
     request.decision_reason = form_data.get("note", "")
     request.new_unit_id = form_data.get("unit_id")
-    _record_route(user, task, form_data, "owner_decision")
+    _record_route(user, task, form_data, "owner_decision", now)
 
 
 def _settle_extension(user, task, extension_id, form_data, now):
@@ -93,7 +113,7 @@ def _settle_extension(user, task, extension_id, form_data, now):
 def apply_effect(user, task, effect, ids, form_data, now):
     """Apply a completed task's effect to our tables."""
     if effect == "route":
-        _record_route(user, task, form_data, "dispatch")
+        _record_route(user, task, form_data, "dispatch", now)
     elif effect == "return_review" and ids["return_id"]:
         _settle_return(user, task, ids["return_id"], form_data, now)
     elif effect == "owner_decision" and ids["return_id"]:

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.types import UTCDateTime
@@ -65,3 +65,20 @@ class ExtensionRequest(db.Model):
 
     unit = relationship("OrgUnit", foreign_keys=[unit_id])
     requested_by = relationship("User", foreign_keys=[requested_by_id])
+
+
+class DispatchedUnit(db.Model):
+    """A department an appeal was dispatched to, as lead or assisting, so it may see the appeal.
+
+    A lead department named in co-handling gets its reply task only after the
+    assisting replies, and sees the appeal from the dispatch on.
+    """
+
+    __tablename__ = "dispatched_unit"
+    __table_args__ = (UniqueConstraint("appeal_id", "unit_id", "role", name="uq_dispatched_unit_appeal_unit_role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appeal_id: Mapped[int] = mapped_column(ForeignKey("appeal.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -108,27 +108,53 @@ def calendar_override_delete(day):
 STATISTICS_ROLES = frozenset({"supervisor", "dispatcher", "admin"})
 
 
+def _check_statistics_role():
+    if not current_user.roles & STATISTICS_ROLES:
+        raise Forbidden("only supervisors, dispatchers and administrators can see unit statistics")
+
+
 def _statistics_rows():
     from .stats import unit_statistics
 
-    if not current_user.roles & STATISTICS_ROLES:
-        raise Forbidden("only supervisors, dispatchers and administrators can see unit statistics")
+    _check_statistics_role()
     return unit_statistics(current_user)
+
+
+def _category_rows():
+    from .stats import category_returns
+
+    _check_statistics_role()
+    return category_returns(current_user)
 
 
 @web_bp.get("/stats/units")
 @login_required
 def unit_statistics_page():
-    return render_template("sla/unit_statistics.html", rows=_statistics_rows())
+    return render_template("sla/unit_statistics.html", rows=_statistics_rows(), categories=_category_rows())
+
+
+def _csv_response(body, filename):
+    from flask import Response
+
+    return Response("\ufeff" + body, mimetype="text/csv", headers={"Content-Disposition": f"attachment; filename={filename}"})
 
 
 @web_bp.get("/stats/units.csv")
 @login_required
 def unit_statistics_csv():
-    from flask import Response
-
     from .stats import statistics_csv
 
-    header = [_("Unit"), _("Received"), _("Claimed"), _("Claimed on time"), _("Replied"), _("Replied on time"), _("Overdue now")]
-    body = "\ufeff" + statistics_csv(_statistics_rows(), header)
-    return Response(body, mimetype="text/csv", headers={"Content-Disposition": "attachment; filename=unit-statistics.csv"})
+    header = [
+        _("Unit"), _("Received"), _("Claimed"), _("Claimed on time"), _("Returned tasks"), _("Returns accepted"), _("Return rate"),
+        _("Extensions requested"), _("Extensions approved"), _("Replied"), _("Replied on time"), _("Overdue now"),
+    ]
+    return _csv_response(statistics_csv(_statistics_rows(), header), "unit-statistics.csv")
+
+
+@web_bp.get("/stats/categories.csv")
+@login_required
+def category_returns_csv():
+    from .stats import CATEGORY_COLUMNS, statistics_csv
+
+    header = [_("Category code"), _("Category"), _("Received as lead"), _("Returned tasks"), _("Return rate")]
+    return _csv_response(statistics_csv(_category_rows(), header, CATEGORY_COLUMNS), "category-returns.csv")

@@ -4,7 +4,8 @@ from flask import jsonify, request
 from flask_login import current_user
 
 from ..api import api_bp, json_body, load_with, require_user
-from ..handling.presenters import task_actions
+from ..handling.presenters import task_actions, task_context
+from ..handling.schemas import ExtensionSchema, ReturnSchema
 from ..handling.units import choices_for
 from . import services
 from ..core.db import utcnow
@@ -56,6 +57,7 @@ def task_document(task, with_form=False, clock_view=None):
             {"unit_id": suggestion.unit_id, "name": suggestion.unit_name, "reason": suggestion.reason} if suggestion else None
         )
         document["actions"] = actions_document(task_actions(task))
+        document["context"] = context_document(task_context(task))
     return TaskSchema().dump(document)
 
 
@@ -68,6 +70,21 @@ def actions_document(actions):
         "reply_deadline": actions.reply_deadline.isoformat() if actions.reply_deadline else None,
         "pending_extension_id": actions.pending_extension.id if actions.pending_extension else None,
     }
+
+
+def context_document(context):
+    """Build the API representation of what a task decides or combines."""
+    document = {}
+    if "returns" in context:
+        document["returns"] = ReturnSchema(many=True).dump(context["returns"])
+    if "extensions" in context:
+        document["extensions"] = ExtensionSchema(many=True).dump(context["extensions"])
+    if "assist_replies" in context:
+        document["assist_replies"] = [
+            {"unit": unit_name, "opinion": opinion, "replied_at": replied_at.isoformat()}
+            for unit_name, opinion, replied_at in context["assist_replies"]
+        ]
+    return document
 
 
 def task_choices(task, form):

@@ -58,3 +58,4 @@ class TaskSchema(Schema):
     suggestion = fields.Dict(allow_none=True)
     choices = fields.Dict()
     actions = fields.Dict()
+    context = fields.Dict()

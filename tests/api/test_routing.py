@@ -51,8 +51,10 @@ def test_most_specific_rule_wins(app, client):
         add_rule(app, "01", "JS-NJ", "JS-NJ-市场监督管理局")
         specific = add_rule(app, "0101", "JS-NJ-鼓楼区", "JS-NJ-鼓楼区-街道")
         _, _, task = dispatch_task(app, client)
-        assert task["suggestion"]["unit_id"] == unit_id(app, "JS-NJ-鼓楼区-街道")
+        # The office sits under 鼓楼区, whose centre has a dispatcher, so Nanjing passes it to that centre.
+        assert task["suggestion"]["unit_id"] == unit_id(app, "JS-NJ-鼓楼区")
         assert task["suggestion"]["reason"].startswith(f"routing rule {specific}")
+        assert "lower centre 鼓楼区" in task["suggestion"]["reason"]
 
         _, _, elsewhere = dispatch_task(app, client, region_id=unit_id(app, "JS-NJ-江宁区"))
         assert elsewhere["suggestion"]["unit_id"] == unit_id(app, "JS-NJ-市场监督管理局")

@@ -1,4 +1,4 @@
-"""Fixtures for SLA tests that run against the application."""
+"""A frozen clock for tests whose deadlines must fall on chosen instants."""
 
 from datetime import datetime, timezone
 
