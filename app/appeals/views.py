@@ -54,11 +54,17 @@ def _posted_appeal(form):
     return data
 
 
+def _unit_name(unit_id):
+    unit = db.session.get(OrgUnit, unit_id) if isinstance(unit_id, int) else None
+    return unit.name if unit else str(unit_id)
+
+
 def _display_value(form, locale, key, value):
     field = form.fields.get(key, {})
-    if field.get("x-widget") == "department":
-        unit = db.session.get(OrgUnit, value) if isinstance(value, int) else None
-        return unit.name if unit else value
+    if field.get("x-widget") in ("unit", "department"):
+        return _unit_name(value)
+    if field.get("x-widget") == "departments" and isinstance(value, list):
+        return "、".join(_unit_name(item) for item in value)
     if field.get("type") == "boolean":
         return gettext("Yes") if value else gettext("No")
     if "enum" in field:
@@ -73,7 +79,8 @@ def _form_values(detail):
         return []
     form = tasks_services.form_registry().get(detail["form_name"])
     locale = ui_language()
-    return [(form.label(locale, key), _display_value(form, locale, key, value)) for key, value in values.items()]
+    # Fields the server derived (such as unit_kind) are not part of the form and are not shown.
+    return [(form.label(locale, key), _display_value(form, locale, key, value)) for key, value in values.items() if key in form.fields]
 
 
 @web_bp.route("/appeals/new", methods=["GET", "POST"])

@@ -235,6 +235,69 @@ def _advance(appeal, stage, agent, dispatcher, handler):
     return "dissatisfied, awaiting judgment" if satisfaction == "dissatisfied" else "archived, citizen satisfied"
 
 
+SHOWCASE_CONTENT = {
+    "multi_level": "鼓楼区某小区垃圾清运不及时，垃圾桶满溢多日，气味很大。",
+    "returned": "小区门口早餐摊占道经营，早高峰行人只能走机动车道。",
+    "co_handled": "某商户在小区公共部位违规搭建并占道经营，物业劝阻无效。",
+    "extension": "道路照明路灯连续一周不亮，夜间行人出行不便。",
+}
+
+
+def _register(username, region_code, category_code, key):
+    data = {
+        "appeal_type": "complaint",
+        "channel": "phone_12345",
+        "category_code": category_code,
+        "region_id": _unit(region_code).id,
+        "content": SHOWCASE_CONTENT[key],
+        "urgency": "normal",
+    }
+    appeal, _ = appeals.register_appeal(_user(username), data)
+    return appeal
+
+
+def _dispatch(username, appeal, unit_code, assisting=()):
+    data = {"unit_id": _unit(unit_code).id, "instructions": "请按时限办理并答复。"}
+    if assisting:
+        data["assisting_unit_ids"] = [_unit(code).id for code in assisting]
+    tasks.complete_task(_user(username), _open_task(appeal, "dispatch").id, data)
+
+
+def load_dispatch_showcase():
+    """Register four appeals that show dispatch across levels, a return, co-handling and an extension."""
+    from ..handling import services as handling
+
+    report = []
+    appeal = _register("js_agent", "JS-NJ-鼓楼区", "010201", "multi_level")
+    _dispatch("js_dispatcher", appeal, "JS-NJ")
+    _dispatch("nj_dispatcher", appeal, "JS-NJ-鼓楼区")
+    _dispatch("gl_dispatcher", appeal, "JS-NJ-鼓楼区-街道")
+    report.append(f"{appeal.number}: province → 南京市 → 鼓楼区 → local office, waiting for gl_jd_handler's reply")
+
+    appeal = _register("nj_agent", "JS-NJ-玄武区", "010101", "returned")
+    _dispatch("nj_dispatcher", appeal, "JS-NJ-卫生健康委员会")
+    handling.return_task(_user("nj_wjw_handler"), _open_task(appeal, "reply").id, "not_our_duty", "占道经营不属于卫生健康部门职责。")
+    report.append(f"{appeal.number}: returned by the health commission, waiting for nj_dispatcher's review")
+
+    appeal = _register("nj_agent", "JS-NJ-秦淮区", "010102", "co_handled")
+    _dispatch("nj_dispatcher", appeal, "JS-NJ-城市管理局", assisting=("JS-NJ-住房和城乡建设局", "JS-NJ-市场监督管理局"))
+    market = db.session.scalar(
+        select(HumanTask).where(
+            HumanTask.appeal_id == appeal.id, HumanTask.name == "assist_reply", HumanTask.candidate_org_id == _unit("JS-NJ-市场监督管理局").id
+        )
+    )
+    tasks.complete_task(_user("nj_scjgj_handler"), market.id, {"opinion": "已核查商户证照，督促其规范经营。"})
+    report.append(f"{appeal.number}: co-handled, waiting for nj_zjj_handler's assisting reply, then nj_cgj_handler's")
+
+    appeal = _register("nj_agent", "JS-NJ-建邺区", "010201", "extension")
+    _dispatch("nj_dispatcher", appeal, "JS-NJ-城市管理局")
+    reply = _open_task(appeal, "reply")
+    tasks.claim_task(_user("nj_cgj_handler"), reply.id)
+    handling.request_extension(_user("nj_cgj_handler"), reply.id, "2", "需协调供电部门更换线路，预计需要两个工作日。")
+    report.append(f"{appeal.number}: extension of 2 working days requested, waiting for nj_dispatcher's approval")
+    return report
+
+
 def load_reference_data():
     """Create the org tree, the catalogue and the demo users in one transaction."""
     categories = read_categories()
@@ -264,7 +327,7 @@ def load_demo(echo=print):
         return False
 
     load_reference_data()
-    report = load_sample_appeals()
+    report = load_sample_appeals() + load_dispatch_showcase()
     unit_count = db.session.query(OrgUnit).count()
     echo(f"Loaded {unit_count} org units, {len(read_categories())} categories, {len(DEMO_USERS)} users.")
     for line in report:
