@@ -58,6 +58,7 @@ def _task_action(summary):
 def build_spec():
     """Assemble the OpenAPI document from the marshmallow schemas."""
     from ..appeals.schemas import AppealCreateSchema, AppealSchema
+    from ..handling.openapi import SCHEMAS as HANDLING_SCHEMAS, add_handling_paths
     from ..auth.schemas import TokenRequestSchema, TokenSchema
     from ..tasks.schemas import CompleteTaskSchema, TaskSchema
 
@@ -79,6 +80,7 @@ def build_spec():
         ("Appeal", AppealSchema),
         ("Task", TaskSchema),
         ("CompleteTask", CompleteTaskSchema),
+        *HANDLING_SCHEMAS,
     ):
         spec.components.schema(name, schema=schema)
 
@@ -237,6 +239,7 @@ def build_spec():
     complete["post"]["requestBody"] = {"required": True, "content": {"application/json": {"schema": ref("CompleteTask")}}}
     complete["post"]["responses"]["422"] = _error("invalid form data; `fields` names each field")
     spec.path(path="/tasks/{task_id}/complete", operations=complete)
+    add_handling_paths(spec, ref, _json, _error)
 
     document = spec.to_dict()
     document["components"]["schemas"]["Task"]["properties"]["clock"] = {"$ref": "#/components/schemas/Clock"}

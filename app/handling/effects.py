@@ -1,4 +1,4 @@
-"""What completing a dispatch-path task changes besides the workflow.
+"""Side effects of completing a dispatch-path task, besides the workflow.
 
 A user task names its effect in the diagram (the ``effect`` property): ``route``
 and ``owner_decision`` record a hop of the dispatch path, ``return_review``

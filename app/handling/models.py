@@ -13,7 +13,7 @@ EXTENSION_STATUSES = ("pending", "approved", "rejected", "withdrawn")
 
 
 class ReturnRequest(db.Model):
-    """A department's return of an appeal it says is not its own, and the decision on it.
+    """A department's return of an appeal it considers not its own, and the decision on it.
 
     ``status`` is pending until the dispatcher accepts or rejects it; a return past
     the configured count is ``escalated`` and a supervisor names the handling unit.
@@ -71,7 +71,7 @@ class DispatchedUnit(db.Model):
     """A department an appeal was dispatched to, as lead or assisting, so it may see the appeal.
 
     A lead department named in co-handling gets its reply task only after the
-    assisting replies, and sees the appeal from the dispatch on.
+    assisting replies, and may open the appeal from the dispatch on.
     """
 
     __tablename__ = "dispatched_unit"

@@ -1,8 +1,8 @@
 """Unit pickers on dispatch forms: which units a dispatching unit may choose, and checks.
 
 A form field with ``"x-widget": "unit"`` takes one department or lower centre
-below the dispatching unit (the task's candidate unit); ``"departments"`` takes
-a list of departments below it. After the checks, each unit field ``X_id``
+below the dispatching unit, which is the task's candidate unit. A field with
+``"departments"`` takes a list of departments below it. After the checks, each unit field ``X_id``
 gains a sibling ``X_kind`` ("centre" or "department") for the diagram's
 gateways, so a dispatcher cannot spoof it.
 """

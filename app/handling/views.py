@@ -1,4 +1,4 @@
-"""Web routes: a department returns a task or asks for an extension from the task page."""
+"""Web routes for the task page: a department returns a task or requests an extension."""
 
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _

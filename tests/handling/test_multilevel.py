@@ -23,7 +23,7 @@ def test_province_to_district_department(app, client):
     appeal = js_agent.get(f"/appeals/{number}").get_json()
     assert appeal["centre"]["id"] == province
 
-    # The best department is under Nanjing, which has dispatchers, so the province is told to pass it on.
+    # The best department is under Nanjing, which has dispatchers, so the suggestion is the Nanjing centre.
     task = dispatch_task(js_dispatcher, number)
     assert task["candidate_org_id"] == province
     assert task["suggestion"]["unit_id"] == city
