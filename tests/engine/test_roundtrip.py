@@ -234,3 +234,19 @@ def test_multi_instance_finishes_with_reloaded_spec(specs):
     ready = runner.ready_user_tasks(restored)
     assert [task.task_spec.bpmn_id for task in ready] == ["reply"]
     assert sorted(ready[0].data["assist_replies"]) == ["8", "9"]
+
+
+def test_loop_references_name_elements():
+    """Modelers such as bpmn-js drop a loop data reference that names no element, so each must name one."""
+    from lxml import etree
+
+    namespace = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL"}
+    folder = os.path.join(ROOT, "bpmn")
+    checked = 0
+    for name in sorted(os.listdir(folder)):
+        root = etree.parse(os.path.join(folder, name)).getroot()
+        ids = {element.get("id") for element in root.iter() if element.get("id")}
+        for reference in root.xpath("//bpmn:loopDataInputRef | //bpmn:loopDataOutputRef", namespaces=namespace):
+            assert reference.text in ids, (name, reference.text)
+            checked += 1
+    assert checked == 2
