@@ -12,9 +12,8 @@ from ..extensions import db
 from ..orgs.models import OrgUnit
 from ..core.db import utcnow
 from ..sla.presenters import appeal_clocks
-from ..tasks import services as tasks_services
 from ..web import web_bp
-from ..web.labels import ui_language
+from ..web.formdata import form_values
 from ..handling.presenters import appeal_extensions, appeal_returns, dispatch_path
 from . import services
 from .models import APPEAL_TYPES, CHANNELS, URGENCIES, Category
@@ -54,35 +53,6 @@ def _posted_appeal(form):
     return data
 
 
-def _unit_name(unit_id):
-    unit = db.session.get(OrgUnit, unit_id) if isinstance(unit_id, int) else None
-    return unit.name if unit else str(unit_id)
-
-
-def _display_value(form, locale, key, value):
-    field = form.fields.get(key, {})
-    if field.get("x-widget") in ("unit", "department"):
-        return _unit_name(value)
-    if field.get("x-widget") == "departments" and isinstance(value, list):
-        return "、".join(_unit_name(item) for item in value)
-    if field.get("type") == "boolean":
-        return gettext("Yes") if value else gettext("No")
-    if "enum" in field:
-        return form.label(locale, f"{key}.{value}")
-    return value
-
-
-def _form_values(detail):
-    """Return [(label, value)] of a completed form in the user's language, or []."""
-    values = detail.get("form")
-    if not values or not detail.get("form_name"):
-        return []
-    form = tasks_services.form_registry().get(detail["form_name"])
-    locale = ui_language()
-    # Fields the server derived (such as unit_kind) are not part of the form and are not shown.
-    return [(form.label(locale, key), _display_value(form, locale, key, value)) for key, value in values.items() if key in form.fields]
-
-
 @web_bp.route("/appeals/new", methods=["GET", "POST"])
 @login_required
 def intake():
@@ -120,7 +90,7 @@ def appeal_page(number):
     history = services.appeal_timeline(appeal)
     for row in history:
         detail = event_detail(row)
-        timeline.append((row, _form_values(detail), detail))
+        timeline.append((row, form_values(detail), detail))
     return render_template(
         "appeals/detail.html",
         appeal=appeal,

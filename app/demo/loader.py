@@ -289,7 +289,7 @@ def load_dispatch_showcase():
     tasks.complete_task(_user("nj_scjgj_handler"), market.id, {"opinion": "已核查商户证照，督促其规范经营。"})
     report.append(f"{appeal.number}: co-handled, waiting for nj_zjj_handler's assisting reply, then nj_cgj_handler's")
 
-    appeal = _register("nj_agent", "JS-NJ-建邺区", "010201", "extension")
+    appeal = _register("nj_agent", "JS-NJ-建邺区", "010403", "extension")
     _dispatch("nj_dispatcher", appeal, "JS-NJ-城市管理局")
     reply = _open_task(appeal, "reply")
     tasks.claim_task(_user("nj_cgj_handler"), reply.id)

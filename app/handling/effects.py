@@ -12,8 +12,10 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from ..audit.services import record_event
+from ..core.errors import InvalidInput
 from ..engine import runner
 from ..extensions import db
+from ..processes.forms import FieldError
 from ..sla import clocks
 from .models import DispatchedUnit, ExtensionRequest, ReturnRequest
 
@@ -108,6 +110,16 @@ def _settle_extension(user, task, extension_id, form_data, now):
         old_deadline=request.old_deadline.isoformat() if request.old_deadline else None,
         new_deadline=request.new_deadline.isoformat() if request.new_deadline else None,
     )
+
+
+def check_decision(effect, ids, form_data):
+    """Raise InvalidInput when accepting a return would send the appeal back to the unit that returned it."""
+    if effect != "return_review" or not ids["return_id"] or form_data.get("decision") != "accept":
+        return
+    request = db.session.get(ReturnRequest, ids["return_id"])
+    if request is not None and form_data.get("unit_id") == request.unit_id:
+        error = FieldError("unit_id", "returning_unit", "Choose another unit: this one returned the appeal; reject the return to send it back.")
+        raise InvalidInput("the new unit is the unit that returned the appeal", {"unit_id": error.message}, {"unit_id": error})
 
 
 def apply_effect(user, task, effect, ids, form_data, now):

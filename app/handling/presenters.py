@@ -114,13 +114,33 @@ def task_actions(task):
     )
 
 
+REPLY_TASKS = {"review": "reply", "rework_review": "rework"}
+
+
+def latest_reply(appeal_id, reply_task_name):
+    """Return (form name, form values, unit name, time) of the appeal's latest completed reply task, or None."""
+    rows = [
+        row
+        for row in appeal_history(appeal_id)
+        if row.event == "task.completed" and row.task_name == reply_task_name
+    ]
+    if not rows:
+        return None
+    detail = event_detail(rows[-1])
+    unit_id = db.session.scalar(select(HumanTask.candidate_org_id).where(HumanTask.id == detail.get("task_id")))
+    return detail.get("form_name", ""), detail.get("form") or {}, _unit_names([unit_id]).get(unit_id, ""), rows[-1].created_at
+
+
 def task_context(task):
-    """Return what a task's page shows besides the form: the request it decides, replies to combine."""
+    """Return what a task's page shows besides the form: the request it decides, replies to combine or review."""
     context = {}
+    if task.name in REPLY_TASKS:
+        context["reply"] = latest_reply(task.appeal_id, REPLY_TASKS[task.name])
+        context["assist_replies"] = assist_replies(task.appeal_id)
     if task.name in ("return_review", "decide_owner", "reply"):
         context["returns"] = appeal_returns(task.appeal_id)
     if task.name == "extension_review":
         context["extensions"] = [request for request in appeal_extensions(task.appeal_id) if request.status == "pending"]
     if task.name == "reply":
         context["assist_replies"] = assist_replies(task.appeal_id)
-    return context
+    return {key: value for key, value in context.items() if value}

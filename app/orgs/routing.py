@@ -23,6 +23,8 @@ class Suggestion:
     unit_name: str
     reason: str
     rule_id: int | None
+    # True when the unit is a lower centre standing in for the best unit below it.
+    lower_centre: bool = False
 
 
 def _rule_matches(rule, category_code, region_path, region_paths):
@@ -82,7 +84,8 @@ def _via_lower_centre(suggestion, scope, excluded):
     for unit_id in between:
         centre = db.session.get(OrgUnit, unit_id)
         if unit_id in staffed and centre.kind in ("city", "district") and unit_id not in excluded:
-            return Suggestion(centre.id, centre.name, f"{suggestion.reason}; {suggestion.unit_name} is under the lower centre {centre.name}", suggestion.rule_id)
+            reason = f"{suggestion.reason}; {suggestion.unit_name} is under the lower centre {centre.name}"
+            return Suggestion(centre.id, centre.name, reason, suggestion.rule_id, lower_centre=True)
     return suggestion
 
 

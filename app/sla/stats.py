@@ -25,7 +25,11 @@ REPLY_KINDS = ("reply", "assist")
 
 @dataclass(frozen=True)
 class UnitStatistics:
-    """Counts for one handling unit; ``lead_received`` counts the tasks it could return."""
+    """Counts for one handling unit.
+
+    ``lead_received`` counts the tasks it could return, and ``claimed`` only the
+    tasks with a claim clock (assisting tasks have none).
+    """
 
     unit_id: int
     unit_name: str
@@ -78,7 +82,7 @@ def unit_statistics(user):
             OrgUnit.name,
             func.count(func.distinct(HumanTask.id)),
             _count_where(HumanTask.clock_classes.like("%return%"), HumanTask.id),
-            _count_where(HumanTask.claimed_at.is_not(None), HumanTask.id),
+            _count_where(and_(HumanTask.claimed_at.is_not(None), HumanTask.clock_classes.like("%claim%")), HumanTask.id),
             _count_where(claimed_in_time, HumanTask.id),
             _count_where(replied, HumanTask.id),
             _count_where(and_(replied, stopped, SlaClock.outcome == "met"), HumanTask.id),

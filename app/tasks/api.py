@@ -79,6 +79,9 @@ def context_document(context):
         document["returns"] = ReturnSchema(many=True).dump(context["returns"])
     if "extensions" in context:
         document["extensions"] = ExtensionSchema(many=True).dump(context["extensions"])
+    if "reply" in context:
+        form_name, values, unit_name, replied_at = context["reply"]
+        document["reply"] = {"unit": unit_name, "replied_at": replied_at.isoformat(), "form_name": form_name, "form": values}
     if "assist_replies" in context:
         document["assist_replies"] = [
             {"unit": unit_name, "opinion": opinion, "replied_at": replied_at.isoformat()}

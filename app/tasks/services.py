@@ -27,7 +27,7 @@ from ..processes import services as processes
 from ..processes.events import finish_run
 from ..processes.forms import FieldError, validate_form
 from ..sla import clocks
-from ..handling.effects import apply_effect, read_context, withdraw_pending_extension
+from ..handling.effects import apply_effect, check_decision, read_context, withdraw_pending_extension
 from ..handling.units import check_unit_fields, has_unit_fields
 from .models import HumanTask
 
@@ -239,6 +239,7 @@ def complete_loaded(user, task, instance, workflow, form_data):
     known = {str(ready.id) for ready in runner.ready_user_tasks(workflow)}
     try:
         effect, effect_ids = read_context(runner.find_ready_task(workflow, task.engine_task_id))
+        check_decision(effect, effect_ids, form_data)
         runner.complete_user_task(workflow, task.engine_task_id, form_data)
         withdraw_pending_extension(user, task, workflow, utcnow())
     except (WorkflowException, EngineError) as exc:

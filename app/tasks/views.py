@@ -12,6 +12,7 @@ from ..core.db import utcnow
 from ..sla import services as sla_services
 from ..sla.presenters import task_clocks
 from ..handling.presenters import task_actions, task_context
+from ..web.formdata import form_values
 from ..handling.services import return_reasons
 from .api import task_choices
 from .schemas import TaskQuerySchema
@@ -44,7 +45,17 @@ def task_list():
     )
 
 
+def _reply_values(context):
+    """Return the labelled values of the reply a review task checks, or []."""
+    reply = context.get("reply")
+    if reply is None:
+        return []
+    form_name, values, _, _ = reply
+    return form_values({"form_name": form_name, "form": values})
+
+
 def _render_task(task, errors=None, values=None, status=200):
+    context = task_context(task)
     form = services.form_registry().get(task.form)
     return render_template(
         "tasks/detail.html",
@@ -58,7 +69,8 @@ def _render_task(task, errors=None, values=None, status=200):
         values=values or {},
         can_act=services.can_act(current_user, task),
         actions=task_actions(task),
-        context=task_context(task),
+        context=context,
+        reply_values=_reply_values(context),
         return_reasons=return_reasons(),
     ), status
 

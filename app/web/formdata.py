@@ -1,4 +1,11 @@
-"""Turning HTML form submissions into typed data for JSON Schema validation."""
+"""Turning HTML form submissions into typed data, and completed forms into labelled values."""
+
+from flask import current_app
+from flask_babel import gettext
+
+from ..extensions import db
+from ..orgs.models import OrgUnit
+from .labels import ui_language
 
 
 def parse_submission(schema, values):
@@ -28,3 +35,32 @@ def _convert(field, raw):
     if kind == "boolean":
         return {"true": True, "false": False}.get(raw, raw)
     return raw.strip() if field.get("x-widget") != "textarea" else raw.rstrip()
+
+
+def _unit_name(unit_id):
+    unit = db.session.get(OrgUnit, unit_id) if isinstance(unit_id, int) else None
+    return unit.name if unit else str(unit_id)
+
+
+def _display_value(form, locale, key, value):
+    field = form.fields.get(key, {})
+    if field.get("x-widget") in ("unit", "department"):
+        return _unit_name(value)
+    if field.get("x-widget") == "departments" and isinstance(value, list):
+        return "、".join(_unit_name(item) for item in value)
+    if field.get("type") == "boolean":
+        return gettext("Yes") if value else gettext("No")
+    if "enum" in field:
+        return form.label(locale, f"{key}.{value}")
+    return value
+
+
+def form_values(detail):
+    """Return [(label, value)] of a completed form in the user's language, or []."""
+    values = detail.get("form")
+    if not values or not detail.get("form_name"):
+        return []
+    form = current_app.extensions["hotline.forms"].get(detail["form_name"])
+    locale = ui_language()
+    # Fields the server derived (such as unit_kind) are not part of the form and are not shown.
+    return [(form.label(locale, key), _display_value(form, locale, key, value)) for key, value in values.items() if key in form.fields]

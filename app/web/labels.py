@@ -147,6 +147,7 @@ FIELD_ERROR_LABELS = {
     "unknown_department": _l("Choose a department under %(unit)s."),
     "unknown_unit": _l("Choose a department or lower centre under %(unit)s."),
     "assisting_needs_department": _l("Assisting departments need a department as lead; leave them empty when dispatching to a lower centre."),
+    "returning_unit": _l("Choose another unit: this one returned the appeal. Reject the return to send it back."),
     "assisting_is_lead": _l("The lead department cannot also assist; remove it from the assisting departments."),
     "unknown_field": _l("This field is not part of the form."),
     "too_large": _l("The form is too large."),
@@ -216,6 +217,16 @@ CONFLICT_LABELS = {
 }
 
 
+def local_time_text(text):
+    """Format an ISO 8601 instant stored in an audit event as Asia/Shanghai wall time; other text is returned as is."""
+    from datetime import datetime
+
+    try:
+        return format_local(datetime.fromisoformat(text))
+    except (TypeError, ValueError):
+        return text or "—"
+
+
 def describe_conflict(exc):
     """Return a conflict's message in the user's language, or its English message when none is translated."""
     text = CONFLICT_LABELS.get(getattr(exc, "code", None))
@@ -263,6 +274,7 @@ def template_helpers():
         "describe_error": describe_error,
         "countdown": countdown,
         "local_time": format_local,
+        "local_time_text": local_time_text,
         "CLOCK_KIND_LABELS": CLOCK_KIND_LABELS,
         "ORG_KIND_LABELS": ORG_KIND_LABELS,
         "CLOCK_STATUS_LABELS": CLOCK_STATUS_LABELS,

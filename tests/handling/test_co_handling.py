@@ -74,6 +74,10 @@ def test_lead_replies_after_every_assisting_reply(app, client):
 
     appeal = agent.get(f"/appeals/{number}").get_json()
     assert [task["name"] for task in appeal["tasks"] if task["name"] == "review"] == ["review"]
+    review = dispatcher.get(f"/tasks/{dispatcher.open_task(number, 'review')}").get_json()
+    assert review["context"]["reply"]["unit"] == "南京市城市管理局"
+    assert review["context"]["reply"]["form"]["result"] == "会同住建、市场监管部门联合整治，已办结。"
+    assert len(review["context"]["assist_replies"]) == 2
     dispatcher.complete(number, "review", {"decision": "accept"})
     assert agent.get(f"/appeals/{number}").get_json()["status"] == "awaiting_callback"
     (hop,) = agent.get(f"/appeals/{number}").get_json()["dispatch_path"]

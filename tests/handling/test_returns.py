@@ -46,6 +46,9 @@ def test_accept_reject_then_supervisor(app, client, xuanwu_rules):
     assert review["candidate_org_id"] == unit_id(app, "JS-NJ")
     assert review["context"]["returns"][0]["reason_text"] == REASON["reason_text"]
     assert review["suggestion"]["unit_id"] == unit_id(app, "JS-NJ-住房和城乡建设局")
+    same_unit = dispatcher.post(f"/tasks/{review['id']}/complete", json={"data": {"decision": "accept", "unit_id": unit_id(app, "JS-NJ-城市管理局")}})
+    assert same_unit.status_code == 422
+    assert "reject the return" in same_unit.get_json()["fields"]["unit_id"]
     dispatcher.complete(number, "return_review", {"decision": "accept", "unit_id": review["suggestion"]["unit_id"]})
 
     # Second return: rejected with a reason, so the same department must handle it.
