@@ -8,17 +8,21 @@ class EngineError(Exception):
 class BpmnRejected(EngineError):
     """A BPMN document failed a safety or validity check before deployment."""
 
-    def __init__(self, filename, reason, line=None, element_id=None):
+    def __init__(self, filename, reason, line=None, element_id=None, code="bpmn_invalid", params=None):
+        # With ``params``, ``reason`` is a message template, so callers can translate it.
         self.filename = filename
-        self.reason = reason
+        self.template = reason
+        self.params = params or {}
+        self.reason = reason % params if params else reason
         self.line = line
         self.element_id = element_id
+        self.code = code
         where = filename
         if element_id:
             where += f", element {element_id}"
         if line:
             where += f", line {line}"
-        super().__init__(f"{where}: {reason}")
+        super().__init__(f"{where}: {self.reason}")
 
 
 class ExpressionRejected(EngineError):
