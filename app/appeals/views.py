@@ -10,6 +10,7 @@ from ..audit.services import event_detail
 from ..core.errors import InvalidInput
 from ..extensions import db
 from ..orgs.models import OrgUnit
+from ..processes.version_forms import appeal_spec_hash, version_form
 from ..core.db import utcnow
 from ..sla.presenters import appeal_clocks
 from ..tasks import services as tasks_services
@@ -65,12 +66,12 @@ def _display_value(form, locale, key, value):
     return value
 
 
-def _form_values(detail):
+def _form_values(detail, spec_hash):
     """Return [(label, value)] of a completed form in the user's language, or []."""
     values = detail.get("form")
     if not values or not detail.get("form_name"):
         return []
-    form = tasks_services.form_registry().get(detail["form_name"])
+    form = version_form(spec_hash, detail["form_name"], tasks_services.form_registry())
     locale = ui_language()
     return [(form.label(locale, key), _display_value(form, locale, key, value)) for key, value in values.items()]
 
@@ -110,9 +111,10 @@ def appeal_page(number):
     name, phone = citizen_identity(appeal, current_user)
     timeline = []
     history = services.appeal_timeline(appeal)
+    spec_hash = appeal_spec_hash(appeal.id)
     for row in history:
         detail = event_detail(row)
-        timeline.append((row, _form_values(detail), detail))
+        timeline.append((row, _form_values(detail, spec_hash), detail))
     return render_template(
         "appeals/detail.html",
         appeal=appeal,

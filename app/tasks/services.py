@@ -24,6 +24,7 @@ from ..engine.errors import EngineError
 from ..extensions import db
 from ..orgs.models import OrgUnit
 from ..processes import services as processes
+from ..processes import failures, version_forms
 from ..processes.events import finish_run
 from ..processes.forms import FieldError, validate_form
 from ..sla import clocks
@@ -45,6 +46,12 @@ SCOPES = ("all", "mine", "claimable")
 def form_registry():
     """Return the application's form registry."""
     return current_app.extensions["hotline.forms"]
+
+
+def task_form(task, spec_hash=None):
+    """Return the Form a task names: its process version's copy, else the forms folder's."""
+    spec_hash = spec_hash or version_forms.appeal_spec_hash(task.appeal_id)
+    return version_forms.version_form(spec_hash, task.form, form_registry())
 
 
 def _visible_condition(user):
@@ -173,8 +180,11 @@ def _check_department_fields(form, data, appeal):
 
 
 def complete_task(user, task_id, form_data):
-    """Validate the form and complete the task in one transaction; any failure changes nothing."""
-    with write_transaction():
+    """Validate the form and complete the task in one transaction; any failure changes nothing.
+
+    An engine failure is also queued for an administrator, in a transaction of its own.
+    """
+    with failures.recording_failures(), write_transaction():
         instance = processes.lock_instance_for_task(task_id)
         task = get_visible_task(user, task_id)
         if instance is None:
@@ -185,8 +195,8 @@ def complete_task(user, task_id, form_data):
         if task.status == "claimed" and task.assignee_id != user.id:
             raise TaskAlreadyClaimed(task_id)
 
-        check_form(task.form, form_data, task.appeal)
-        form = form_registry().get(task.form)
+        check_form(task.form, form_data, task.appeal, spec_hash=instance.spec_hash)
+        form = task_form(task, instance.spec_hash)
         if any(field.get("x-widget") == "department" for field in form.fields.values()):
             _record_override(user, task, form, form_data)
         workflow = processes.load_workflow(instance)
@@ -222,9 +232,12 @@ def _record_override(user, task, form, form_data):
             )
 
 
-def check_form(form_name, form_data, appeal, prefix=""):
-    """Raise InvalidInput naming every invalid field of a form submission."""
-    form = form_registry().get(form_name)
+def check_form(form_name, form_data, appeal, prefix="", spec_hash=None):
+    """Raise InvalidInput naming every invalid field of a form submission.
+
+    ``spec_hash`` names the process version whose stored forms come first.
+    """
+    form = version_forms.version_form(spec_hash, form_name, form_registry())
     errors = validate_form(form, form_data) or _check_department_fields(form, form_data, appeal)
     if errors:
         raise InvalidInput(
@@ -243,8 +256,7 @@ def complete_loaded(user, task, instance, workflow, form_data):
     try:
         runner.complete_user_task(workflow, task.engine_task_id, form_data)
     except (WorkflowException, EngineError) as exc:
-        log.warning("task.complete_failed task_id=%s appeal_id=%s error=%s", task.id, task.appeal_id, exc)
-        raise WorkflowFailed(f"the process could not continue after task {task.id}: {exc}") from exc
+        raise _workflow_failed(exc, user, task, instance, form_data) from exc
 
     now = utcnow()
     values = {"status": "completed", "completed_at": now, "completed_by_id": user.id}
@@ -265,4 +277,15 @@ def complete_loaded(user, task, instance, workflow, form_data):
         claimed_on_completion=claimed_on_completion,
     )
     # After the completion event, so an archive event written by the sync follows it.
-    finish_run(instance, workflow, task.appeal, known - {task.engine_task_id}, now)
+    try:
+        finish_run(instance, workflow, task.appeal, known - {task.engine_task_id}, now)
+    except (WorkflowException, EngineError) as exc:
+        raise _workflow_failed(exc, user, task, instance, form_data) from exc
+
+
+def _workflow_failed(exc, user, task, instance, form_data):
+    """Return the WorkflowFailed for an engine error during a completion, with what a retry needs."""
+    log.warning("task.complete_failed task_id=%s appeal_id=%s error=%s", task.id, task.appeal_id, exc)
+    failed = WorkflowFailed(f"the process could not continue after task {task.id}: {exc}")
+    failed.failure = failures.completion_failure(exc, instance, task, user, form_data)
+    return failed

@@ -43,7 +43,7 @@ def task_list():
 
 
 def _render_task(task, errors=None, values=None, status=200):
-    form = services.form_registry().get(task.form)
+    form = services.task_form(task)
     return render_template(
         "tasks/detail.html",
         task=task,
@@ -106,7 +106,7 @@ def task_resume_clocks(task_id):
 def task_complete(task_id):
     g.back_url = url_for("web.task_page", task_id=task_id)
     task = services.get_visible_task(current_user, task_id)
-    form = services.form_registry().get(task.form)
+    form = services.task_form(task)
     data = parse_submission(form.schema, request.form)
     try:
         services.complete_task(current_user, task_id, data)
