@@ -88,7 +88,9 @@ TEMPLATES = {
     "candidate_forbidden_name": N_("the candidate org expression calls %(name)s, which expressions cannot use"),
     "timer_missing": N_("timer has no expression; write a quoted ISO 8601 value such as \"P3D\""),
     "timer_unquoted": N_("timer expression %(expression)s is not quoted; write \"%(expression)s\""),
-    "timer_invalid": N_("timer value %(expression)s is not a valid ISO 8601 %(kind)s"),
+    "timer_invalid_duration": N_("timer value %(expression)s is not a valid ISO 8601 duration such as \"P3D\""),
+    "timer_invalid_date": N_("timer value %(expression)s is not a valid ISO 8601 date and time"),
+    "timer_invalid_cycle": N_("timer value %(expression)s is not a valid ISO 8601 repeating interval such as \"R3/PT1H\""),
     "timer_unknown_variable": N_(
         "timer expression %(expression)s is neither a quoted ISO 8601 value nor a start variable (%(variables)s)"
     ),
@@ -97,7 +99,7 @@ TEMPLATES = {
     ),
 }
 
-_TIMER_KINDS = {"timeDuration": "duration", "timeDate": "date and time", "timeCycle": "repeating interval"}
+_TIMER_KINDS = {"timeDuration": "duration", "timeDate": "date", "timeCycle": "cycle"}
 
 
 @dataclass
@@ -149,14 +151,22 @@ def flow_element_count_problem(roots):
     )
 
 
+def _unsupported(element):
+    """Yield the unsupported BPMN elements at or below ``element``, but not those inside one."""
+    name = _local_name(element)
+    if name is not None and name not in SUPPORTED_ELEMENTS:
+        yield element, name
+        return
+    for child in element:
+        if isinstance(child.tag, str):
+            yield from _unsupported(child)
+
+
 def unsupported_elements(roots):
-    """Return a Problem for every BPMN element outside the supported set."""
+    """Return a Problem for every BPMN element outside the supported set (not for those inside it)."""
     problems = []
     for filename, root in sorted(roots.items()):
-        for element in root.iter():
-            name = _local_name(element)
-            if name is None or name in SUPPORTED_ELEMENTS:
-                continue
+        for element, name in _unsupported(root):
             problems.append(
                 Problem(
                     "rules",
@@ -173,7 +183,6 @@ def unsupported_elements(roots):
 
 def check_rules(roots, context):
     """Check every document against our rules; return the list of Problem (empty when all pass)."""
-    context.problems.extend(unsupported_elements(roots))
     for filename, root in sorted(roots.items()):
         lanes = _check_lanes(filename, root, context)
         for task in root.iter(_bpmn("userTask")):
@@ -287,7 +296,7 @@ def _check_timer(filename, definition, context):
 
     if isinstance(tree, ast.Constant) and isinstance(tree.value, str):
         if not _valid_timer_value(kind, tree.value):
-            context.add(filename, event, "timer_invalid", line=value.sourceline, expression=expression, kind=_TIMER_KINDS[kind])
+            context.add(filename, event, f"timer_invalid_{_TIMER_KINDS[kind]}", line=value.sourceline, expression=expression)
         return
 
     if isinstance(tree, ast.Name) and tree.id in context.start_variables:

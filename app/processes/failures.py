@@ -51,7 +51,7 @@ class RetryFailed(Conflict):
 
 @dataclass(frozen=True)
 class Failure:
-    """What failed: the instance, where in the process, during what, and the engine's message."""
+    """An engine failure: the instance, the failing element, the work that ran and the engine's message."""
 
     instance_id: int
     appeal_id: int

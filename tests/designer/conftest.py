@@ -1,0 +1,96 @@
+"""Fixtures for the designer tests: fixture diagrams, unique process ids and API callers."""
+
+import io
+import itertools
+import json
+import os
+import uuid
+
+import pytest
+
+from app.designer.checks import CheckSettings
+from app.engine.dryrun import DryRunLimits
+from tests.helpers import ApiUser, table_counts
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+FIXTURES = os.path.join(ROOT, "tests", "fixtures", "designer")
+FORMS = os.path.join(ROOT, "forms")
+DESIGNER_TABLES = ("process_draft", "process_version", "audit_event", "workflow_error", "workflow_instance", "human_task")
+START_DATA = {
+    "centre_id": 1,
+    "appeal_type": "complaint",
+    "urgency": "normal",
+    "category_code": "010103",
+    "reprocessing_round": 0,
+    "max_reprocessing_rounds": 2,
+    "callback_timeout": "P3D",
+}
+
+_counter = itertools.count(1)
+
+
+def fixture_text(name):
+    with open(os.path.join(FIXTURES, name), encoding="utf-8") as handle:
+        return handle.read()
+
+
+def shipped_forms():
+    forms = {}
+    for name in sorted(os.listdir(FORMS)):
+        with open(os.path.join(FORMS, name), encoding="utf-8") as handle:
+            forms[name] = json.load(handle)
+    return forms
+
+
+def new_process_id(prefix="designer_test"):
+    """Return a process id no other test uses, since the test database lives for the whole run."""
+    return f"{prefix}_{next(_counter)}_{uuid.uuid4().hex[:6]}"
+
+
+def appeal_flow(process_id, close_script=None, unreachable_script=None):
+    """Return the appeal_flow fixture under another process id, optionally with other close scripts."""
+    text = fixture_text("appeal_flow.bpmn").replace("designer_appeal", process_id)
+    if close_script is not None:
+        text = text.replace('closure = callback["satisfaction"]', close_script)
+    if unreachable_script is not None:
+        text = text.replace('closure = "callback_unreachable"', unreachable_script)
+    return text
+
+
+def settings(**overrides):
+    values = {
+        "roles": frozenset({"agent", "dispatcher", "handler", "supervisor", "commissioner"}),
+        "folder_forms": shipped_forms(),
+        "start_data": dict(START_DATA),
+        "appeal_statuses": None,
+        "clock_classes": None,
+        "limits": DryRunLimits(),
+    }
+    values.update(overrides)
+    return CheckSettings(**values)
+
+
+class DesignerApi(ApiUser):
+    """An ApiUser that can also PUT JSON and upload files."""
+
+    def put(self, path, json=None):
+        return self.client.put("/api/v1" + path, json=json, headers=self.headers)
+
+    def upload(self, path, filename, content):
+        data = {"file": (io.BytesIO(content if isinstance(content, bytes) else content.encode("utf-8")), filename)}
+        return self.client.post("/api/v1" + path, data=data, headers=self.headers, content_type="multipart/form-data")
+
+
+@pytest.fixture()
+def designer(client):
+    return DesignerApi(client, "designer")
+
+
+@pytest.fixture()
+def admin(client):
+    return DesignerApi(client, "admin")
+
+
+def designer_counts(app):
+    """Return row counts of the tables the designer writes, to show a request changed nothing."""
+    return table_counts(app, DESIGNER_TABLES)
