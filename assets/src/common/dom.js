@@ -38,19 +38,17 @@ export function showStatus(text, kind = '') {
  * Fill a problems box (a title paragraph and a list) or hide it when `problems` is empty.
  *
  * Each problem is {stage, file, element_id, line, code, message}; only message is required.
- * With `onSelect`, problems that name an element become buttons that call it.
+ * The server's messages already name the file, line and element. With `onSelect`, problems
+ * that name an element become buttons that call it.
  */
-export function showProblems(box, title, problems, onSelect, translate) {
+export function showProblems(box, title, problems, onSelect) {
   const list = box.querySelector('ul');
   list.replaceChildren();
   box.hidden = !problems.length;
   box.querySelector('.problems-title').textContent = title;
 
   for (const problem of problems) {
-    const place = [problem.file, problem.element_id, problem.line ? translate('line %(line)s', { line: problem.line }) : null]
-      .filter(Boolean)
-      .join(' · ');
-    const text = place ? `${place}: ${problem.message}` : problem.message;
+    const text = problem.message || problem.code || '';
     const item = h('li', { 'data-element-id': problem.element_id || null, 'data-code': problem.code || null });
 
     if (onSelect && problem.element_id) {
@@ -60,6 +58,11 @@ export function showProblems(box, title, problems, onSelect, translate) {
     }
     list.append(item);
   }
+}
+
+/** Return the title to show above the problems of a failed request. */
+export function errorTitle(error, translate) {
+  return (error.body && error.body.message) || translate('The server did not accept the request:');
 }
 
 /** Describe an ApiError as the user's problem list. */

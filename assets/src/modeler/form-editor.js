@@ -1,6 +1,6 @@
 // The form editor tab: a JSON Schema textarea, a server-rendered preview and the server check.
 import { ApiError, request } from '../common/api.js';
-import { errorProblems, h, showProblems } from '../common/dom.js';
+import { errorProblems, errorTitle, h, showProblems } from '../common/dom.js';
 
 const FORM_NAME = /^[A-Za-z0-9_-]+\.json$/;
 const PREVIEW_DELAY_MS = 300;
@@ -72,8 +72,8 @@ export class FormEditor {
     this.refreshPreview();
   }
 
-  showProblems(problems) {
-    showProblems(this.problemsBox, this.translate('The server did not accept the request:'), problems, null, this.translate);
+  showProblems(problems, title = this.translate('The form was not accepted:')) {
+    showProblems(this.problemsBox, title, problems, null);
   }
 
   parseSchema() {
@@ -107,8 +107,7 @@ export class FormEditor {
       }
     } catch (error) {
       if (sequence === this.previewSequence && error instanceof ApiError) {
-        const problems = errorProblems(error, this.translate);
-        this.showProblems(problems.map((problem) => ({ ...problem, message: `${this.translate('The preview failed:')} ${problem.message}` })));
+        this.showProblems(errorProblems(error, this.translate), this.translate('The preview failed:'));
       }
     }
   }
@@ -130,10 +129,10 @@ export class FormEditor {
     }
 
     try {
-      await this.api.post('/forms/check', { schema });
+      await this.api.post('/forms/check', { name, schema });
     } catch (error) {
       if (error instanceof ApiError) {
-        this.showProblems(errorProblems(error, this.translate));
+        this.showProblems(errorProblems(error, this.translate), errorTitle(error, this.translate));
         return;
       }
       throw error;

@@ -6,7 +6,7 @@ import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule } from 'bpmn-js
 
 import { ApiError, createApi } from '../common/api.js';
 import { makeTranslate, readPageConfig, translateModule } from '../common/config.js';
-import { errorProblems, h, showProblems, showStatus } from '../common/dom.js';
+import { errorProblems, errorTitle, h, showProblems, showStatus } from '../common/dom.js';
 import { buildLintConfig } from '../lint/config.js';
 import spiffworkflow from '../moddle/spiffworkflow.json';
 import hotlinePropertiesModule from '../properties/index.js';
@@ -82,8 +82,8 @@ function switchTab(name) {
   }
 }
 
-function reportProblems(problems) {
-  showProblems(problemsBox, translate('The server did not accept the request:'), problems, selectProblem, translate);
+function reportProblems(problems, title = translate('The request was not sent:')) {
+  showProblems(problemsBox, title, problems, selectProblem);
 }
 
 function reportError(error) {
@@ -91,7 +91,7 @@ function reportError(error) {
     throw error;
   }
   showStatus('');
-  reportProblems(errorProblems(error, translate));
+  reportProblems(errorProblems(error, translate), errorTitle(error, translate));
 }
 
 // Put the diagram on screen. Import warnings are kept: bpmn-js still shows what it could read.
@@ -101,7 +101,7 @@ async function showFile(name) {
   try {
     await modeler.importXML(bundle.files[name]);
   } catch (error) {
-    reportProblems([{ file: name, message: `${translate('Could not show the diagram:')} ${error.message}` }]);
+    reportProblems([{ file: name, message: `${name}: ${error.message}` }], translate('Could not show the diagram:'));
     return;
   }
   modeler.get('canvas').zoom('fit-viewport');
@@ -126,7 +126,8 @@ function fillFileSelect() {
 
 async function loadSource() {
   showStatus(translate('Loading…'));
-  const [source, forms] = await Promise.all([api.get(`${processPath}/source`), api.get('/forms')]);
+  const formsQuery = new URLSearchParams({ process_id: config.processId });
+  const [source, forms] = await Promise.all([api.get(`${processPath}/source`), api.get(`/forms?${formsQuery}`)]);
   bundle.serverForms = forms.forms || {};
   bundle.load(source);
   if (!Object.keys(bundle.files).length) {

@@ -1,7 +1,7 @@
 // The process list page: models with their active version and draft, and the new-process form.
 import { ApiError, createApi } from '../common/api.js';
 import { makeTranslate, readPageConfig } from '../common/config.js';
-import { errorProblems, h, showProblems, showStatus } from '../common/dom.js';
+import { errorProblems, errorTitle, h, showProblems, showStatus } from '../common/dom.js';
 
 const config = readPageConfig();
 const translate = makeTranslate(config.labels);
@@ -48,7 +48,7 @@ async function createProcess(event) {
   event.preventDefault();
   const processId = document.getElementById('new-process-id').value.trim();
   const name = document.getElementById('new-process-name').value.trim();
-  showProblems(problemsBox, '', [], null, translate);
+  showProblems(problemsBox, '', [], null);
 
   try {
     await api.post('/processes', { process_id: processId, name });
@@ -56,7 +56,7 @@ async function createProcess(event) {
     if (!(error instanceof ApiError)) {
       throw error;
     }
-    showProblems(problemsBox, translate('The server did not accept the request:'), errorProblems(error, translate), null, translate);
+    showProblems(problemsBox, errorTitle(error, translate), errorProblems(error, translate), null);
     return;
   }
   window.location.assign(`${pagePath}/processes/${encodeURIComponent(processId)}`);
@@ -67,5 +67,5 @@ loadProcesses().catch((error) => {
   if (!(error instanceof ApiError)) {
     throw error;
   }
-  showProblems(problemsBox, translate('The server did not accept the request:'), errorProblems(error, translate), null, translate);
+  showProblems(problemsBox, errorTitle(error, translate), errorProblems(error, translate), null);
 });

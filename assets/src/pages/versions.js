@@ -1,7 +1,7 @@
 // The versions page: deployed versions, activation (rollback), diffs and appeal migration.
 import { ApiError, createApi } from '../common/api.js';
 import { makeTranslate, readPageConfig } from '../common/config.js';
-import { errorProblems, h, showProblems, showStatus } from '../common/dom.js';
+import { errorProblems, errorTitle, h, showProblems, showStatus } from '../common/dom.js';
 
 const config = readPageConfig();
 const translate = makeTranslate(config.labels);
@@ -16,7 +16,7 @@ function reportError(error) {
     throw error;
   }
   showStatus('');
-  showProblems(problemsBox, translate('The server did not accept the request:'), errorProblems(error, translate), null, translate);
+  showProblems(problemsBox, errorTitle(error, translate), errorProblems(error, translate), null);
 }
 
 function versionRow(version) {
