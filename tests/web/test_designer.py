@@ -203,13 +203,32 @@ def test_designer_edit_lint_deploy(app, client, live_server, page):
     expect(page.locator("#designer-status.status-success")).to_have_text(f"Deployed version {old_version + 1}.")
     assert page.dialogs == []
 
+    new_version = old_version + 1
     try:
-        # A new appeal runs on the new version; the one started before finishes on the old one.
+        # A new appeal runs on the new version.
         new_appeal = start_appeal_waiting_at_review(app, client)
         assert finish_after_review(client, new_appeal, extra_task=task_id) == ["dispatch", "reply", "review", task_id, "callback"]
+
+        # The versions page shows the added task and offers the older appeal for migration.
+        page.click("#designer-versions-link")
+        page.wait_for_selector(f"#version-table tr[data-version='{new_version}'] .active-version")
+        page.select_option("#diff-from", str(old_version))
+        page.select_option("#diff-to", str(new_version))
+        page.click("#diff-show")
+        expect(page.locator(".diff-tasks li", has_text=task_id)).to_be_visible()
+        page.click(f"#version-table tr[data-version='{new_version}'] .show-migration")
+        expect(page.locator(f"#migration-table tr[data-appeal='{old_appeal}']")).to_be_visible()
+
+        # The appeal started before the deploy finishes on the old version.
         assert finish_after_review(client, old_appeal) == ["dispatch", "reply", "review", "callback"]
+
+        # Rollback: the old version becomes active again.
+        page.click(f"#version-table tr[data-version='{old_version}'] .activate")
+        expect(page.locator(f"#version-table tr[data-version='{old_version}'] .active-version")).to_be_visible()
+        assert active_complaint_version(designer) == old_version
+        assert page.dialogs == []
     finally:
-        # Later tests in this run expect the shipped complaint diagram.
+        # Later tests in this run expect the shipped complaint diagram, even after a failure.
         response = designer.post(f"/designer/processes/complaint/versions/{old_version}/activate")
         assert response.status_code == 200, response.get_json()
 
@@ -260,6 +279,37 @@ def test_hostile_names_shown_as_text(live_server, page):
     expect(page.locator("#designer-problems li").first).to_be_visible()
     assert page.locator("#designer-problems img").count() == 0
     assert page.dialogs == []
+
+
+def test_lane_and_timer_edits_linted(live_server, page):
+    sign_in_english(page, live_server, "designer")
+    open_designer(page, live_server, "complaint")
+
+    # The timer's duration is a Python expression, so a bare ISO 8601 duration is an error.
+    page.click(".djs-element[data-element-id='callback_timeout_timer']")
+    open_group(page, "hotline-timer")
+    expect(page.locator("#bio-properties-panel-hotline-timer-expression")).to_have_value("callback_timeout")
+    page.fill("#bio-properties-panel-hotline-timer-expression", "P3D")
+    expect(page.locator(".bjsl-button.bjsl-button-error")).to_be_visible()
+    page.fill("#bio-properties-panel-hotline-timer-expression", '"P3D"')
+    expect(page.locator(".bjsl-button.bjsl-button-success")).to_be_visible()
+
+    # The lane's role comes from the role codes; a name that is no role is an error.
+    # An empty spot inside the lane, left of its shapes.
+    page.mouse.click(*canvas_point(page, 200, 800))
+    assert page.evaluate("() => window.hotlineModeler.get('selection').get().map((e) => e.id)") == ["lane_handler"]
+    open_group(page, "hotline-lane")
+    expect(page.locator("#bio-properties-panel-hotline-lane-role")).to_have_value("handler")
+    page.evaluate(
+        """() => {
+          const modeler = window.hotlineModeler;
+          modeler.get('modeling').updateProperties(modeler.get('elementRegistry').get('lane_handler'), { name: 'citizen' });
+        }"""
+    )
+    expect(page.locator(".bjsl-button.bjsl-button-error")).to_be_visible()
+    page.select_option("#bio-properties-panel-hotline-lane-role", "dispatcher")
+    expect(page.locator(".bjsl-button.bjsl-button-success")).to_be_visible()
+    assert page.evaluate("() => window.hotlineModeler.get('elementRegistry').get('lane_handler').businessObject.name") == "dispatcher"
 
 
 def test_designer_page_in_chinese(live_server, page):

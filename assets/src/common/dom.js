@@ -24,6 +24,16 @@ export function h(tag, attributes = {}, ...children) {
   return element;
 }
 
+/** Format an ISO 8601 instant in Asia/Shanghai time, as every page of the app shows times. */
+export function formatTime(iso) {
+  const instant = new Date(iso);
+  if (!iso || Number.isNaN(instant.getTime())) {
+    return iso || '';
+  }
+  const options = { timeZone: 'Asia/Shanghai', dateStyle: 'short', timeStyle: 'short' };
+  return instant.toLocaleString(document.documentElement.lang || undefined, options);
+}
+
 /** Show a status line; `kind` is '', 'success' or 'error'. */
 export function showStatus(text, kind = '') {
   const status = document.getElementById('designer-status');

@@ -1,7 +1,7 @@
 // The process list page: models with their active version and draft, and the new-process form.
 import { ApiError, createApi } from '../common/api.js';
 import { makeTranslate, readPageConfig } from '../common/config.js';
-import { errorProblems, errorTitle, h, showProblems, showStatus } from '../common/dom.js';
+import { errorProblems, errorTitle, formatTime, h, showProblems, showStatus } from '../common/dom.js';
 
 const config = readPageConfig();
 const translate = makeTranslate(config.labels);
@@ -21,7 +21,7 @@ function describeDraft(draft) {
   if (!draft) {
     return translate('No draft');
   }
-  return translate('Draft saved %(time)s by %(user)s', { time: draft.updated_at, user: draft.updated_by });
+  return translate('Draft saved %(time)s by %(user)s', { time: formatTime(draft.updated_at), user: draft.updated_by });
 }
 
 function processRow(process) {

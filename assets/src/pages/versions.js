@@ -1,7 +1,7 @@
 // The versions page: deployed versions, activation (rollback), diffs and appeal migration.
 import { ApiError, createApi } from '../common/api.js';
 import { makeTranslate, readPageConfig } from '../common/config.js';
-import { errorProblems, errorTitle, h, showProblems, showStatus } from '../common/dom.js';
+import { errorProblems, errorTitle, formatTime, h, showProblems, showStatus } from '../common/dom.js';
 
 const config = readPageConfig();
 const translate = makeTranslate(config.labels);
@@ -32,7 +32,7 @@ function versionRow(version) {
     'tr',
     { 'data-version': version.version },
     h('td', {}, String(version.version)),
-    h('td', {}, version.created_at || ''),
+    h('td', {}, formatTime(version.created_at)),
     h('td', {}, version.created_by || ''),
     h('td', {}, version.note || ''),
     h('td', {}, h('code', {}, (version.content_hash || '').slice(0, 12))),
