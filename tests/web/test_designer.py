@@ -312,6 +312,26 @@ def test_lane_and_timer_edits_linted(live_server, page):
     assert page.evaluate("() => window.hotlineModeler.get('elementRegistry').get('lane_handler').businessObject.name") == "dispatcher"
 
 
+def test_server_problem_selects_element(live_server, page):
+    sign_in_english(page, live_server, "designer")
+    open_designer(page, live_server, "complaint")
+    shipped = page.evaluate("() => window.hotlineModeler.saveXML().then((result) => result.xml)")
+    broken = shipped.replace('<spiffworkflow:property name="form" value="review.json" />', "")
+    assert broken != shipped
+
+    page.set_input_files("#designer-upload", files=[{"name": "complaint.bpmn", "mimeType": "application/xml", "buffer": broken.encode("utf-8")}])
+    problem = page.locator("#designer-problems li[data-element-id='review'] .problem-link")
+    expect(problem).to_be_visible()
+    problem.click()
+    assert page.evaluate("() => window.hotlineModeler.get('selection').get().map((e) => e.id)") == ["review"]
+
+    # The bundle's other files open from the file list.
+    page.select_option("#designer-file", "reprocessing.bpmn")
+    page.wait_for_selector(".djs-element[data-element-id='judgment']")
+    page.select_option("#designer-file", "complaint.bpmn")
+    page.wait_for_selector(".djs-element[data-element-id='review']")
+
+
 def test_designer_page_in_chinese(live_server, page):
     sign_in(page, live_server, "designer")
     open_designer(page, live_server, "complaint")
