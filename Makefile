@@ -60,6 +60,7 @@ bench: install-dev
 	$(BIN)/python bench/lifecycle.py
 	$(BIN)/python bench/sla_deadline.py
 	$(BIN)/python bench/sla_sweep.py
+	$(BIN)/python bench/designer_rejections.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -21,7 +21,7 @@ from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from . import runner
-from .errors import EngineError, ExpressionTimeout
+from .errors import EngineError, ExpressionTimeout, describe_engine_error
 from .problems import N_, Problem
 from .scripting import create_script_engine
 
@@ -278,7 +278,7 @@ class _Explorer:
             try:
                 runner.describe_user_task(task)
             except (WorkflowException, EngineError) as exc:
-                self.problem("candidate_failed", _element(task.task_spec), error=_error_text(exc))
+                self.problem("candidate_failed", _element(task.task_spec), error=describe_engine_error(exc))
 
     def report_stuck(self, workflow):
         waiting = [_element(task.task_spec) for task in workflow.get_tasks(state=TaskState.WAITING)]
@@ -291,18 +291,12 @@ class _Explorer:
         if getattr(exc, "error_type", None) == "ExpressionTimeout" or isinstance(exc, ExpressionTimeout):
             self.problem("dry_run_timeout", element, seconds=self.limits.script_seconds)
             raise _StopDryRun from exc
-        self.problem("dry_run_failed", element, error=_error_text(exc))
+        self.problem("dry_run_failed", element, error=describe_engine_error(exc))
 
     def record_reached(self, workflow):
         for task in workflow.get_tasks(state=TaskState.COMPLETED | TaskState.READY | TaskState.WAITING):
             if getattr(task.task_spec, "bpmn_id", None):
                 self.reached.add(_element(task.task_spec))
-
-
-def _error_text(exc):
-    error_type = getattr(exc, "error_type", None) or type(exc).__name__
-    message = exc.args[0] if exc.args else str(exc)
-    return f"{error_type}: {message}" if error_type not in str(message) else str(message)
 
 
 def dry_run(bundle, forms, start_data, limits=DryRunLimits(), lines=None):

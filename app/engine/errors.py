@@ -50,3 +50,14 @@ class TaskNotReady(EngineError):
 
 class StateFormatError(EngineError):
     """A stored workflow state cannot be read by this version of the application."""
+
+
+def describe_engine_error(exc):
+    """Return an engine exception as one line of text: its error type, then its message.
+
+    SpiffWorkflow's task exceptions often start their message with the type
+    already (``KeyError:note``), so the type is not repeated then.
+    """
+    error_type = getattr(exc, "error_type", None) or type(exc).__name__
+    message = str(exc.args[0]) if exc.args else str(exc)
+    return message if message.startswith(error_type) else f"{error_type}: {message}"

@@ -21,7 +21,7 @@ from ..audit.services import record_event
 from ..core.db import apply_update, utcnow, write_transaction
 from ..core.errors import Conflict, InvalidInput, NotFound, WorkflowFailed
 from ..engine import runner
-from ..engine.errors import EngineError
+from ..engine.errors import EngineError, describe_engine_error
 from ..extensions import db
 from .models import ProcessVersion, WorkflowError, WorkflowInstance
 
@@ -74,8 +74,7 @@ def failed_element(exc):
 
 def engine_message(exc):
     """Return an engine exception as one line of text for the queue."""
-    error_type = getattr(exc, "error_type", None) or type(exc).__name__
-    return f"{error_type}: {exc}"[:MAX_MESSAGE_CHARS]
+    return describe_engine_error(exc)[:MAX_MESSAGE_CHARS]
 
 
 def instance_failure(exc, instance, source):
@@ -165,7 +164,7 @@ def recording_failures():
             raise
         with write_transaction():
             error = record_failure(failure)
-        exc.message = f"{exc.message}. Nothing was saved; an administrator can retry it as workflow error {error.id}"
+        exc.message = f"{exc.message.rstrip('. ')}. Nothing was saved; an administrator can retry it as workflow error {error.id}"
         raise
 
 

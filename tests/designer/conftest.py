@@ -94,3 +94,34 @@ def admin(client):
 def designer_counts(app):
     """Return row counts of the tables the designer writes, to show a request changed nothing."""
     return table_counts(app, DESIGNER_TABLES)
+
+
+def deploy(designer, process_id, text, forms=None, note=""):
+    """Create the process if needed, save the diagram as its draft and deploy it; return the version number."""
+    designer.post("/designer/processes", json={"process_id": process_id, "name": process_id})
+    saved = designer.put(f"/designer/processes/{process_id}/draft", json={"files": {f"{process_id}.bpmn": text}, "forms": forms or {}})
+    assert saved.status_code == 200, saved.get_json()
+    deployed = designer.post(f"/designer/processes/{process_id}/versions", json={"note": note})
+    assert deployed.status_code == 201, deployed.get_json()
+    return deployed.get_json()["version"]["version"]
+
+
+@pytest.fixture()
+def staff(client):
+    """The Nanjing users who work on an appeal from dispatch to callback."""
+    return {
+        "agent": ApiUser(client, "nj_agent"),
+        "dispatcher": ApiUser(client, "nj_dispatcher"),
+        "handler": ApiUser(client, "nj_cgj_handler"),
+    }
+
+
+@pytest.fixture()
+def route_suggestions(monkeypatch):
+    """Return a function that makes new suggestion appeals start a given process, for this test only."""
+    from app.config import PROCESS_BY_APPEAL_TYPE
+
+    def route(process_id):
+        monkeypatch.setitem(PROCESS_BY_APPEAL_TYPE, "suggestion", process_id)
+
+    return route
