@@ -19,7 +19,7 @@ DESIGNER_ROLES = ("designer", "admin")
 def _process_rejected(exc):
     body = {
         "error": exc.code,
-        "message": gettext("The process model has %(count)s problem(s); nothing was stored.", count=len(exc.problems)),
+        "message": gettext("Found %(count)s problem(s); nothing was stored.", count=len(exc.problems)),
         "ok": False,
         "problems": problem_documents(exc.problems),
     }

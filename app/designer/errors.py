@@ -9,7 +9,7 @@ class ProcessRejected(InvalidInput):
     code = "process_invalid"
 
     def __init__(self, problems):
-        super().__init__(f"the process model has {len(problems)} problem(s); nothing was stored")
+        super().__init__(f"found {len(problems)} problem(s); nothing was stored")
         self.problems = problems
 
 

@@ -163,6 +163,8 @@ class _Explorer:
         self.start_data = start_data
         self.limits = limits
         self.lines = lines
+        # NOTE: the time limit stops Python-level loops only. A single huge allocation in a script,
+        # such as "x" * 10**10, runs to the end and can exhaust the web process's memory.
         self.engine = create_script_engine(limits.script_seconds)
         specs = [bundle.spec, *bundle.subprocess_specs.values()]
         self.all_elements = _bpmn_elements(specs)

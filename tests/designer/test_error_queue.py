@@ -151,3 +151,56 @@ def test_error_queue_filters(admin):
     assert admin.get("/admin/workflow-errors?status=all").status_code == 200
     assert admin.get("/admin/workflow-errors?status=stuck").status_code == 422
     assert admin.post("/admin/workflow-errors/999999/retry").status_code == 404
+
+
+def with_overdue_note(text, script):
+    """Add a message-started event subprocess whose script runs when the appeal is overdue."""
+    subprocess = f"""<bpmn:subProcess id="overdue" triggeredByEvent="true">
+      <bpmn:startEvent id="overdue_start" isInterrupting="false">
+        <bpmn:outgoing>flow_overdue_start</bpmn:outgoing>
+        <bpmn:messageEventDefinition messageRef="message_sla_overdue"/>
+      </bpmn:startEvent>
+      <bpmn:scriptTask id="note_overdue">
+        <bpmn:incoming>flow_overdue_start</bpmn:incoming>
+        <bpmn:outgoing>flow_overdue_end</bpmn:outgoing>
+        <bpmn:script>{script}</bpmn:script>
+      </bpmn:scriptTask>
+      <bpmn:endEvent id="overdue_end">
+        <bpmn:incoming>flow_overdue_end</bpmn:incoming>
+      </bpmn:endEvent>
+      <bpmn:sequenceFlow id="flow_overdue_start" sourceRef="overdue_start" targetRef="note_overdue"/>
+      <bpmn:sequenceFlow id="flow_overdue_end" sourceRef="note_overdue" targetRef="overdue_end"/>
+    </bpmn:subProcess>
+  </bpmn:process>
+  <bpmn:message id="message_sla_overdue" name="sla_overdue"/>"""
+    return text.replace("</bpmn:process>", subprocess)
+
+
+def test_failed_message_queued_then_delivered(app, designer, admin, staff, route_suggestions):
+    process_id = new_process_id()
+    broken = with_overdue_note(appeal_flow(process_id), 'overdue_note = {"normal": "超时"}[urgency]')
+    deploy(designer, process_id, broken)
+    route_suggestions(process_id)
+    normal, urgent = register(app, staff["agent"]), register(app, staff["agent"], urgency="urgent")
+
+    with app.app_context():
+        delivered = [events.send_message(db.session.get(Appeal, state(app, number)[0].id), "sla_overdue") for number in (normal, urgent)]
+        db.session.remove()
+
+    assert delivered == [True, False]
+    urgent_appeal, urgent_instance, (error,) = state(app, urgent)
+    assert (error.source, error.task_spec) == ("message", "note_overdue")
+    assert urgent_instance.errored
+    assert urgent_instance.pending_messages == 1
+    assert state(app, normal)[2] == []
+
+    fixed = with_overdue_note(appeal_flow(process_id), 'overdue_note = "超时"')
+    version = deploy(designer, process_id, fixed)
+    designer.post(f"/designer/processes/{process_id}/versions/{version}/migration", json={"appeal_ids": [urgent_appeal.id]})
+    retried = admin.post(f"/admin/workflow-errors/{error.id}/retry")
+
+    assert retried.status_code == 200, retried.get_json()
+    urgent_appeal, urgent_instance, open_errors = state(app, urgent)
+    assert urgent_instance.pending_messages == 0
+    assert not urgent_instance.errored
+    assert open_errors == []
