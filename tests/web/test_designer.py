@@ -165,6 +165,7 @@ def test_designer_edit_lint_deploy(app, client, live_server, page):
     designer = ApiUser(client, "designer")
     old_version = active_complaint_version(designer)
     old_appeal = start_appeal_waiting_at_review(app, client)
+    migrated_appeal = start_appeal_waiting_at_review(app, client)
 
     sign_in_english(page, live_server, "designer")
     page.click("#nav-designer")
@@ -209,7 +210,7 @@ def test_designer_edit_lint_deploy(app, client, live_server, page):
         new_appeal = start_appeal_waiting_at_review(app, client)
         assert finish_after_review(client, new_appeal, extra_task=task_id) == ["dispatch", "reply", "review", task_id, "callback"]
 
-        # The versions page shows the added task and offers the older appeal for migration.
+        # The versions page shows the added task and migrates one of the older appeals.
         page.click("#designer-versions-link")
         page.wait_for_selector(f"#version-table tr[data-version='{new_version}'] .active-version")
         page.select_option("#diff-from", str(old_version))
@@ -218,6 +219,11 @@ def test_designer_edit_lint_deploy(app, client, live_server, page):
         expect(page.locator(".diff-tasks li", has_text=task_id)).to_be_visible()
         page.click(f"#version-table tr[data-version='{new_version}'] .show-migration")
         expect(page.locator(f"#migration-table tr[data-appeal='{old_appeal}']")).to_be_visible()
+        page.check(f"#migration-table tr[data-appeal='{migrated_appeal}'] input[type=checkbox]")
+        page.click("#migrate-selected")
+        expect(page.locator("#designer-status.status-success")).to_have_text("Migrated 1 appeal(s); refused 0.")
+        expect(page.locator(f"#migration-table tr[data-appeal='{migrated_appeal}']")).to_have_count(0)
+        assert finish_after_review(client, migrated_appeal, extra_task=task_id) == ["dispatch", "reply", "review", task_id, "callback"]
 
         # The appeal started before the deploy finishes on the old version.
         assert finish_after_review(client, old_appeal) == ["dispatch", "reply", "review", "callback"]
