@@ -102,7 +102,8 @@ def validate(process_id, files, forms):
 def _draft(process_id, lock=False):
     query = select(ProcessDraft).where(ProcessDraft.process_id == process_id)
     if lock:
-        query = query.with_for_update()
+        # Reload the row's values too: the session may hold the draft as read before the lock.
+        query = query.with_for_update().execution_options(populate_existing=True)
     return db.session.scalar(query)
 
 
