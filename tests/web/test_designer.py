@@ -63,20 +63,42 @@ def flow_target(page, flow_id):
     return page.evaluate("(id) => { const flow = window.hotlineModeler.get('elementRegistry').get(id); return [flow.target.id, flow.target.type]; }", flow_id)
 
 
-def insert_user_task_on_flow(page, flow_id):
-    """Drop a task from the palette onto a flow, turn it into a user task and return its id."""
-    page.click(".djs-palette [data-action='create.task']")
+def drop_on_flow(page, palette_action, flow_id):
+    """Drag a new element from the palette onto the middle of a flow; return the new element's id and type.
+
+    bpmn-js splits the flow: the old flow ends at the new element and a new flow leaves it.
+    """
+    page.click(f".djs-palette [data-action='{palette_action}']")
     x, y = canvas_point(page, *point_on_flow(page, flow_id, 0.5))
     page.mouse.move(x - 60, y + 60, steps=5)
     page.mouse.move(x, y, steps=10)
-    page.mouse.down()
-    page.mouse.up()
-    task_id, task_type = flow_target(page, flow_id)
+    page.mouse.click(x, y)
+    element_id, element_type = flow_target(page, flow_id)
+
+    # diagram-js 15 ignores canvas clicks for 400 ms after a drop (its ghost-click trap in
+    # Dragging.js), so the next click must come later. This waits for the library, not the app.
+    page.wait_for_timeout(450)
+    # bpmn-js opens the label editor on a new task; leave it so the name comes from the panel.
+    if page.evaluate("() => window.hotlineModeler.get('directEditing').isActive()"):
+        page.keyboard.press("Escape")
+    return element_id, element_type
+
+
+def outgoing_flow(page, element_id):
+    return page.evaluate("(id) => window.hotlineModeler.get('elementRegistry').get(id).outgoing.map((flow) => flow.id)", element_id)
+
+
+def select_flow(page, flow_id):
+    """Click the middle of a flow's longest segment, where a new flow has no label."""
+    page.mouse.click(*canvas_point(page, *point_on_flow(page, flow_id, 0.5)))
+    assert page.evaluate("() => window.hotlineModeler.get('selection').get().map((e) => e.id)") == [flow_id]
+
+
+def insert_user_task_on_flow(page, flow_id):
+    """Drop a task from the palette onto a flow, turn it into a user task and return its id."""
+    task_id, task_type = drop_on_flow(page, "create.task", flow_id)
     assert task_type == "bpmn:Task", "the task was not dropped onto the flow"
 
-    # bpmn-js opens the label editor on a new task; leave it before using the context pad.
-    page.wait_for_selector(".djs-direct-editing-parent", state="visible")
-    page.keyboard.press("Escape")
     page.click(".djs-context-pad [data-action='replace']")
     page.click(".djs-popup [data-id='replace-with-user-task']")
     assert flow_target(page, flow_id) == [task_id, "bpmn:UserTask"]
@@ -172,8 +194,9 @@ def test_designer_edit_lint_deploy(app, client, live_server, page):
     page.click("tr[data-process='complaint'] a.open-process")
     page.wait_for_selector(".djs-element[data-element-id='review']")
 
-    # A new user task between the review gateway and the callback, with a hostile name.
-    task_id = insert_user_task_on_flow(page, "flow_review_gateway_to_callback")
+    # A new user task on the flow into the callback, with a hostile name.
+    into_callback = page.evaluate("() => window.hotlineModeler.get('elementRegistry').get('callback').incoming.find((flow) => flow.type === 'bpmn:SequenceFlow').id")
+    task_id = insert_user_task_on_flow(page, into_callback)
     open_group(page, "general")
     page.fill("#bio-properties-panel-name", HOSTILE_NAME)
     open_group(page, "hotline-task")
@@ -186,17 +209,20 @@ def test_designer_edit_lint_deploy(app, client, live_server, page):
     expect(page.locator("#designer-status.status-success")).to_have_text("Draft saved.")
     expect(page.locator("#designer-problems")).to_be_hidden()
 
-    # Taking away the gateway's default flow leaves it without a condition: a lint error.
-    # The flow's label covers its middle, so click near the gateway end.
-    page.mouse.click(*canvas_point(page, *point_on_flow(page, "flow_review_gateway_to_callback", 0.2)))
-    assert page.evaluate("() => window.hotlineModeler.get('selection').get().map((e) => e.id)") == ["flow_review_gateway_to_callback"]
-    open_group(page, "hotline-condition")
-    page.uncheck("#bio-properties-panel-hotline-default-flow")
+    # An exclusive gateway after the new task: its flow to the callback has no condition and is
+    # not the default, which is a lint error that blocks the deploy.
+    [task_out] = outgoing_flow(page, task_id)
+    gateway_id, gateway_type = drop_on_flow(page, "create.exclusive-gateway", task_out)
+    assert gateway_type == "bpmn:ExclusiveGateway", "the gateway was not dropped onto the flow"
+    [gateway_out] = outgoing_flow(page, gateway_id)
     expect(page.locator(".bjsl-button.bjsl-button-error")).to_be_visible()
     expect(page.locator(".djs-overlay-container .bjsl-overlay").first).to_be_visible()
     page.click("#designer-deploy")
     expect(page.locator("#designer-problems")).to_contain_text("Fix the lint errors")
 
+    # Making that flow the gateway's default fixes it.
+    select_flow(page, gateway_out)
+    open_group(page, "hotline-condition")
     page.check("#bio-properties-panel-hotline-default-flow")
     expect(page.locator(".bjsl-button.bjsl-button-success")).to_be_visible()
     page.fill("#deploy-note", "Add an extra check before the callback")
