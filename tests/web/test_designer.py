@@ -1,8 +1,8 @@
 """The process designer in headless Chromium: edit, lint, save and deploy a diagram; uploads; roles.
 
-Most steps click the palette, context pad, popup menu and properties panel as a designer
-would. Positions on the canvas are read from the bpmn-js element registry through
-page.evaluate, because the diagram is SVG and its coordinates depend on the zoom.
+Every edit clicks the palette, context pad, popup menu or properties panel as a designer
+would. The tests read positions and results from the bpmn-js services through page.evaluate,
+because the diagram is SVG and its coordinates depend on the zoom.
 """
 
 import json
@@ -293,17 +293,10 @@ def test_upload_doctype_rejected_in_page(live_server, page):
 def test_hostile_names_shown_as_text(live_server, page):
     sign_in(page, live_server, "designer")
     open_designer(page, live_server, "complaint")
-    page.evaluate(
-        """(name) => {
-          const modeler = window.hotlineModeler;
-          modeler.get('modeling').updateProperties(modeler.get('elementRegistry').get('review'), { name });
-        }""",
-        HOSTILE_NAME,
-    )
-    expect(page.locator(".djs-element[data-element-id='review'] text")).to_have_text(re.compile(r"<img src=x"))
     page.click(".djs-element[data-element-id='review']")
     open_group(page, "general")
-    expect(page.locator("#bio-properties-panel-name")).to_have_value(HOSTILE_NAME)
+    page.fill("#bio-properties-panel-name", HOSTILE_NAME)
+    expect(page.locator(".djs-element[data-element-id='review'] text")).to_have_text(re.compile(r"<img src=x"))
     assert page.locator("#designer img, .djs-container img").count() == 0
 
     # A rejected upload names the file in its message, which is shown as text.
@@ -332,13 +325,10 @@ def test_lane_and_timer_edits_linted(live_server, page):
     assert page.evaluate("() => window.hotlineModeler.get('selection').get().map((e) => e.id)") == ["lane_handler"]
     open_group(page, "hotline-lane")
     expect(page.locator("#bio-properties-panel-hotline-lane-role")).to_have_value("handler")
-    page.evaluate(
-        """() => {
-          const modeler = window.hotlineModeler;
-          modeler.get('modeling').updateProperties(modeler.get('elementRegistry').get('lane_handler'), { name: 'citizen' });
-        }"""
-    )
+    open_group(page, "general")
+    page.fill("#bio-properties-panel-name", "citizen")
     expect(page.locator(".bjsl-button.bjsl-button-error")).to_be_visible()
+    expect(page.locator("#bio-properties-panel-hotline-lane-role")).to_have_value("citizen")
     page.select_option("#bio-properties-panel-hotline-lane-role", "dispatcher")
     expect(page.locator(".bjsl-button.bjsl-button-success")).to_be_visible()
     assert page.evaluate("() => window.hotlineModeler.get('elementRegistry').get('lane_handler').businessObject.name") == "dispatcher"
