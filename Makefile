@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test install install-dev translations messages browser db demo bench clean
+.PHONY: run test install install-dev translations messages browser db demo bench clean assets
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,10 +51,16 @@ run: demo
 test: install-dev
 	$(BIN)/python -m pytest -q
 
+# Rebuild the process designer's scripts and styles into app/static/designer/ after changing
+# assets/. Needs Node.js 20 and npm; the output is committed, so run and test need neither.
+assets:
+	cd assets && npm ci --no-audit --no-fund && npm test && npm run build
+
 bench: install-dev
 	$(BIN)/python bench/lifecycle.py
 	$(BIN)/python bench/sla_deadline.py
 	$(BIN)/python bench/sla_sweep.py
+	$(BIN)/python bench/designer_rejections.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

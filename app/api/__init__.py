@@ -2,13 +2,36 @@
 
 from functools import wraps
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request, session
 from flask_login import current_user
+from flask_wtf.csrf import validate_csrf
 from marshmallow import ValidationError
+from wtforms import ValidationError as CsrfValidationError
 
-from ..core.errors import AuthenticationFailed, HotlineError, InvalidInput
+from ..core.errors import AuthenticationFailed, CsrfTokenInvalid, Forbidden, HotlineError, InvalidInput
 
 api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+@api_bp.before_request
+def _check_session_csrf():
+    """Require an X-CSRFToken header on writes signed in by the session cookie.
+
+    The blueprint is exempt from form CSRF checks because bearer-token clients
+    send no cookie. A browser page that calls the API with its session cookie
+    sends the token from its csrf-token meta tag instead.
+    """
+    if request.method in SAFE_METHODS or "_user_id" not in session:
+        return
+    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return
+    try:
+        validate_csrf(request.headers.get("X-CSRFToken", ""))
+    except CsrfValidationError as exc:
+        raise CsrfTokenInvalid(
+            f"missing or invalid X-CSRFToken header ({exc}); send the token from the page's csrf-token meta tag"
+        ) from exc
 
 
 def require_user(view):
@@ -21,6 +44,22 @@ def require_user(view):
         return view(*args, **kwargs)
 
     return wrapper
+
+
+def require_role(*roles):
+    """Reject requests from users without one of ``roles`` with 403, and anonymous ones with 401."""
+
+    def decorator(view):
+        @wraps(view)
+        @require_user
+        def wrapper(*args, **kwargs):
+            if not current_user.roles & set(roles):
+                raise Forbidden(f"only users with the role {' or '.join(roles)} can do this")
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
 
 
 def json_body():
@@ -81,3 +120,5 @@ from ..auth import api as auth_api  # noqa: E402,F401
 from ..orgs import api as orgs_api  # noqa: E402,F401
 from ..tasks import api as tasks_api  # noqa: E402,F401
 from ..handling import api as handling_api  # noqa: E402,F401
+from ..designer import api as designer_api  # noqa: E402,F401
+from ..processes import api as processes_api  # noqa: E402,F401

@@ -58,6 +58,7 @@ def _task_action(summary):
 def build_spec():
     """Assemble the OpenAPI document from the marshmallow schemas."""
     from ..appeals.schemas import AppealCreateSchema, AppealSchema
+    from ..designer.openapi import add_designer_paths
     from ..handling.openapi import SCHEMAS as HANDLING_SCHEMAS, add_handling_paths
     from ..auth.schemas import TokenRequestSchema, TokenSchema
     from ..tasks.schemas import CompleteTaskSchema, TaskSchema
@@ -67,7 +68,10 @@ def build_spec():
         version="1",
         openapi_version="3.0.3",
         plugins=[MarshmallowPlugin()],
-        info={"description": "Appeals and task queues. Send the header Authorization: Bearer <token>, with a token from POST /auth/token."},
+        info={
+            "description": "Appeals and task queues. Send the header Authorization: Bearer <token>, with a token from POST /auth/token. "
+            "Browser pages signed in with the session cookie send an X-CSRFToken header on every write instead."
+        },
         servers=[{"url": "/api/v1"}],
     )
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
@@ -240,6 +244,7 @@ def build_spec():
     complete["post"]["responses"]["422"] = _error("invalid form data; `fields` names each field")
     spec.path(path="/tasks/{task_id}/complete", operations=complete)
     add_handling_paths(spec, ref, _json, _error)
+    add_designer_paths(spec)
 
     document = spec.to_dict()
     document["components"]["schemas"]["Task"]["properties"]["clock"] = {"$ref": "#/components/schemas/Clock"}

@@ -187,7 +187,7 @@ def _complete_triage(user, appeal, instance, workflow, triage):
     )
     if task is None:
         raise InvalidInput("the active consultation process has no triage step", {"triage": "Leave it out."})
-    tasks.check_form(task.form, triage, prefix="triage.")
+    tasks.check_form(task.form, triage, prefix="triage.", spec_hash=instance.spec_hash)
     tasks.complete_loaded(user, task, instance, workflow, triage)
 
 

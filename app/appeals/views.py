@@ -10,6 +10,7 @@ from ..audit.services import event_detail
 from ..core.errors import InvalidInput
 from ..extensions import db
 from ..orgs.models import OrgUnit
+from ..processes.version_forms import appeal_spec_hash
 from ..core.db import utcnow
 from ..sla.presenters import appeal_clocks
 from ..web import web_bp
@@ -88,9 +89,10 @@ def appeal_page(number):
     name, phone = citizen_identity(appeal, current_user)
     timeline = []
     history = services.appeal_timeline(appeal)
+    spec_hash = appeal_spec_hash(appeal.id)
     for row in history:
         detail = event_detail(row)
-        timeline.append((row, form_values(detail), detail))
+        timeline.append((row, form_values(detail, spec_hash), detail))
     return render_template(
         "appeals/detail.html",
         appeal=appeal,

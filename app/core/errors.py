@@ -102,3 +102,10 @@ class WorkflowFailed(HotlineError):
 
     status = 500
     code = "workflow_failed"
+
+
+class CsrfTokenInvalid(HotlineError):
+    """A browser request signed in by the session cookie lacks a valid X-CSRFToken header."""
+
+    status = 400
+    code = "csrf_invalid"

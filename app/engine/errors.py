@@ -8,17 +8,21 @@ class EngineError(Exception):
 class BpmnRejected(EngineError):
     """A BPMN document failed a safety or validity check before deployment."""
 
-    def __init__(self, filename, reason, line=None, element_id=None):
+    def __init__(self, filename, reason, line=None, element_id=None, code="bpmn_invalid", params=None):
+        # With ``params``, ``reason`` is a message template, so callers can translate it.
         self.filename = filename
-        self.reason = reason
+        self.template = reason
+        self.params = params or {}
+        self.reason = reason % params if params else reason
         self.line = line
         self.element_id = element_id
+        self.code = code
         where = filename
         if element_id:
             where += f", element {element_id}"
         if line:
             where += f", line {line}"
-        super().__init__(f"{where}: {reason}")
+        super().__init__(f"{where}: {self.reason}")
 
 
 class ExpressionRejected(EngineError):
@@ -46,3 +50,14 @@ class TaskNotReady(EngineError):
 
 class StateFormatError(EngineError):
     """A stored workflow state cannot be read by this version of the application."""
+
+
+def describe_engine_error(exc):
+    """Return an engine exception as one line of text: its error type, then its message.
+
+    SpiffWorkflow's task exceptions often start their message with the type
+    already (``KeyError:note``), so the type is not repeated then.
+    """
+    error_type = getattr(exc, "error_type", None) or type(exc).__name__
+    message = str(exc.args[0]) if exc.args else str(exc)
+    return message if message.startswith(error_type) else f"{error_type}: {message}"

@@ -31,9 +31,9 @@ class UserTaskInfo:
     clock_classes: tuple
 
 
-def start_workflow(spec, subprocess_specs, data):
+def start_workflow(spec, subprocess_specs, data, script_engine=None):
     """Create an instance, seed its data and run it to the first waiting point."""
-    workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=SCRIPT_ENGINE)
+    workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=script_engine or SCRIPT_ENGINE)
     workflow.task_tree.data.update(copy.deepcopy(data))
     for task in workflow.get_tasks(state=TaskState.READY):
         task.data.update(copy.deepcopy(data))
@@ -47,13 +47,14 @@ def ready_user_tasks(workflow):
     return workflow.get_tasks(state=TaskState.READY, manual=True)
 
 
-def _properties(task):
+def task_properties(task):
+    """Return the spiffworkflow:properties of a task's spec as a dict."""
     return task.task_spec.extensions.get("properties", {}) if hasattr(task.task_spec, "extensions") else {}
 
 
 def describe_user_task(task):
     """Read the queue attributes of a READY user task from its spec and data."""
-    properties = _properties(task)
+    properties = task_properties(task)
     candidate_expression = properties.get("candidateOrg")
     candidate_org = None
     if candidate_expression:
@@ -108,7 +109,7 @@ def _multi_instance_output_item(task):
 
 def task_property(task, name):
     """Return one of our extension properties of a task's spec, or None."""
-    return _properties(task).get(name)
+    return task_properties(task).get(name)
 
 
 def workflow_data(workflow):

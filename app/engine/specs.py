@@ -1,6 +1,7 @@
 """Parsing BPMN bundles into specs, and the in-process spec cache."""
 
 import hashlib
+import json
 import threading
 from dataclasses import dataclass
 
@@ -26,10 +27,12 @@ class ParsedBundle:
     documents: dict
 
 
-def content_hash(documents, process_id):
+def content_hash(documents, process_id, forms=None):
     """Return the SHA-256 of a bundle: the top process id, then file names and bytes in name order.
 
     The process id is part of the hash because one file can define several processes.
+    ``forms`` ({name: JSON Schema}), when given, is hashed last, so a version that only
+    changes a form gets a hash of its own.
     """
     digest = hashlib.sha256(process_id.encode("utf-8") + b"\0")
     for name in sorted(documents):
@@ -37,6 +40,8 @@ def content_hash(documents, process_id):
         if isinstance(data, str):
             data = data.encode("utf-8")
         digest.update(name.encode("utf-8") + b"\0" + data + b"\0")
+    if forms:
+        digest.update(b"forms\0" + json.dumps(forms, sort_keys=True, ensure_ascii=False).encode("utf-8"))
     return digest.hexdigest()
 
 

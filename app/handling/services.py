@@ -30,6 +30,12 @@ from .models import ExtensionRequest, ReturnRequest
 log = logging.getLogger(__name__)
 
 REPLY_CLOCK_KINDS = ("reply", "assist", "rework")
+# Payloads of the messages this module sends, with sample values, for the designer's dry run.
+MESSAGE_SAMPLES = {
+    "appeal_returned": {"return_id": 0, "unit_id": 1, "reason_code": "other"},
+    "extension_requested": {"extension_id": 0, "human_task_id": 0, "reviewer_unit_id": 1, "unit_id": 1, "days": "1"},
+    "extension_withdrawn": {},
+}
 MAX_REASON_TEXT = 1000
 MAX_GROUNDS = 2000
 

@@ -9,6 +9,7 @@ gateways, so a dispatcher cannot spoof it.
 
 from sqlalchemy import select
 
+from ..engine.dryrun import kind_field
 from ..extensions import db
 from ..orgs.models import OrgUnit
 from ..processes.forms import FieldError
@@ -20,11 +21,6 @@ UNIT_WIDGETS = ("unit", "department", "departments")
 def is_centre(unit):
     """Return True for hotline centres (province, city, district), False for departments."""
     return unit.kind in CENTRE_KINDS
-
-
-def kind_field(name):
-    """Return the name of the derived kind field of a unit field: unit_id → unit_kind."""
-    return name.removesuffix("_id") + "_kind"
 
 
 def has_unit_fields(form):

@@ -3,14 +3,16 @@
 import json
 import logging
 
+from SpiffWorkflow.exceptions import WorkflowException
 from sqlalchemy import delete, select
 
 from ..audit.services import record_event
 from ..core.db import utcnow, write_transaction
 from ..core.errors import AppealNotFound
 from ..engine import runner
+from ..engine.errors import EngineError
 from ..extensions import db
-from . import services
+from . import failures, services
 from .models import PendingMessage, WorkflowInstance
 
 log = logging.getLogger(__name__)
@@ -50,7 +52,11 @@ def due_timer_instances(now, limit):
     """Return ids of unfinished instances whose next timer is due, oldest first."""
     query = (
         select(WorkflowInstance.id)
-        .where(WorkflowInstance.next_timer_due <= now, WorkflowInstance.completed.is_(False))
+        .where(
+            WorkflowInstance.next_timer_due <= now,
+            WorkflowInstance.completed.is_(False),
+            WorkflowInstance.errored.is_(False),
+        )
         .order_by(WorkflowInstance.next_timer_due)
         .limit(limit)
     )
@@ -61,7 +67,9 @@ def fire_due_timers(now=None, limit=500):
     """Fire the due timers of every waiting instance; return the number of instances advanced.
 
     Safe to run from several processes at once: each instance is re-checked
-    under its row lock, so a timer another process fired is skipped.
+    under its row lock, so a timer another process fired is skipped. An
+    instance whose run fails in the engine is queued as a workflow error and
+    skipped from then on, so one broken appeal does not stop the others.
     """
     from ..appeals.models import Appeal
 
@@ -70,15 +78,20 @@ def fire_due_timers(now=None, limit=500):
     for instance_id in due_timer_instances(now, limit):
         with write_transaction():
             instance = services.lock_instance(instance_id)
-            if instance is None or instance.next_timer_due is None or instance.next_timer_due > now:
+            if instance is None or instance.errored or instance.next_timer_due is None or instance.next_timer_due > now:
                 continue
 
             workflow = services.load_workflow(instance)
             known = _ready_ids(workflow)
-            runner.fire_due_timers(workflow)
             appeal = db.session.get(Appeal, instance.appeal_id)
-            finish_run(instance, workflow, appeal, known, now)
-            record_event("timer.fired", appeal.id, None, due=str(now))
+            try:
+                with db.session.begin_nested():
+                    runner.fire_due_timers(workflow)
+                    finish_run(instance, workflow, appeal, known, now)
+                    record_event("timer.fired", appeal.id, None, due=str(now))
+            except (WorkflowException, EngineError) as exc:
+                failures.record_failure(failures.instance_failure(exc, instance, "timer"))
+                continue
             fired += 1
 
     if fired:
@@ -102,21 +115,37 @@ def send_message_in_transaction(appeal, name, payload=None, actor_id=None):
         raise AppealNotFound(appeal.number)
 
     instance = services.lock_instance(instance_id)
+    now = utcnow()
+    if instance.errored:
+        # Held back until an administrator retries the instance's error; the retry delivers it.
+        _queue_message(instance, name, payload, now)
+        record_event("message.queued", appeal.id, actor_id, message=name)
+        return False
+
     workflow = services.load_workflow(instance)
     known = _ready_ids(workflow)
-    now = utcnow()
-
-    consumed = runner.deliver_message(workflow, name, payload or {})
-    if not consumed:
-        db.session.add(
-            PendingMessage(
-                instance_id=instance.id,
-                name=name,
-                payload=json.dumps(payload or {}, ensure_ascii=False),
-                created_at=now,
-            )
-        )
-        instance.pending_messages += 1
-    finish_run(instance, workflow, appeal, known, now)
+    try:
+        with db.session.begin_nested():
+            consumed = runner.deliver_message(workflow, name, payload or {})
+            if not consumed:
+                _queue_message(instance, name, payload, now)
+            finish_run(instance, workflow, appeal, known, now)
+    except (WorkflowException, EngineError) as exc:
+        db.session.refresh(instance)
+        _queue_message(instance, name, payload, now)
+        failures.record_failure(failures.instance_failure(exc, instance, "message"))
+        consumed = False
     record_event("message.received" if consumed else "message.queued", appeal.id, actor_id, message=name)
     return consumed
+
+
+def _queue_message(instance, name, payload, now):
+    db.session.add(
+        PendingMessage(
+            instance_id=instance.id,
+            name=name,
+            payload=json.dumps(payload or {}, ensure_ascii=False),
+            created_at=now,
+        )
+    )
+    instance.pending_messages += 1

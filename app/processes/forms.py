@@ -47,6 +47,10 @@ class FormRegistry:
         self.folder = folder
         self._forms = {}
 
+    def names(self):
+        """Return the sorted file names of the forms in the folder."""
+        return sorted(name for name in os.listdir(self.folder) if name.endswith(".json"))
+
     def get(self, name):
         form = self._forms.get(name)
         if form is None:

@@ -4,6 +4,7 @@ import json
 import logging
 import os
 
+from flask import current_app
 from sqlalchemy import func, select, update
 
 from ..audit.services import record_event
@@ -17,9 +18,10 @@ from ..engine.serialization import (
     read_envelope,
     serialize_specs,
 )
-from ..engine.specs import SpecCache, bundle_for, parse_bundle
+from ..engine.specs import SpecCache, bundle_for, content_hash, parse_bundle
 from ..extensions import db
 from .models import ProcessVersion, WorkflowInstance
+from .version_forms import snapshot_forms
 
 log = logging.getLogger(__name__)
 
@@ -44,42 +46,53 @@ def read_bpmn_folder(folder):
     return documents
 
 
-def deploy(documents, process_id, author_id=None, note=""):
+def deploy(documents, process_id, author_id=None, note="", forms=None):
     """Store a new active version of a process unless identical content is already deployed.
 
-    Returns the ProcessVersion. The caller owns the transaction.
+    The version stores the schema of every form its user tasks name: from
+    ``forms`` ({name: schema}) when given there, else from the forms folder.
+    Returns the ProcessVersion, with ``created`` False when identical content
+    was deployed before and is only activated again. The caller owns the transaction.
     """
     bundle = parse_bundle(bundle_for(documents, process_id), process_id)
+    stored_forms = snapshot_forms(bundle, forms or {}, current_app.extensions["hotline.forms"])
+    version_hash = content_hash(bundle.documents, process_id, stored_forms)
     existing = db.session.scalar(
-        select(ProcessVersion).where(ProcessVersion.content_hash == bundle.content_hash)
+        select(ProcessVersion).where(ProcessVersion.content_hash == version_hash)
     )
     if existing is not None:
-        _activate(existing)
+        activate_version(existing)
+        existing.created = False
         return existing
 
     last = db.session.scalar(
         select(func.max(ProcessVersion.version)).where(ProcessVersion.process_id == process_id)
     )
+    texts = {name: data if isinstance(data, str) else data.decode("utf-8") for name, data in bundle.documents.items()}
     version = ProcessVersion(
         process_id=process_id,
         version=(last or 0) + 1,
-        content_hash=bundle.content_hash,
-        documents=json.dumps({name: data.decode("utf-8") for name, data in bundle.documents.items()}, ensure_ascii=False),
+        content_hash=version_hash,
+        documents=json.dumps(texts, ensure_ascii=False),
         spec=serialize_specs(bundle.spec, bundle.subprocess_specs),
+        name=(bundle.spec.description or "")[:200],
+        forms=json.dumps(stored_forms, ensure_ascii=False),
         note=note,
         created_by_id=author_id,
         created_at=utcnow(),
     )
     db.session.add(version)
     db.session.flush()
-    _activate(version)
-    SPEC_CACHE.put(bundle.content_hash, bundle.spec, bundle.subprocess_specs)
-    record_event("process.deployed", None, author_id, process_id=process_id, version=version.version, content_hash=bundle.content_hash)
-    log.info("process.deployed process_id=%s version=%s hash=%s", process_id, version.version, bundle.content_hash[:12])
+    activate_version(version)
+    version.created = True
+    SPEC_CACHE.put(version_hash, bundle.spec, bundle.subprocess_specs)
+    record_event("process.deployed", None, author_id, process_id=process_id, version=version.version, content_hash=version_hash)
+    log.info("process.deployed process_id=%s version=%s hash=%s", process_id, version.version, version_hash[:12])
     return version
 
 
-def _activate(version):
+def activate_version(version):
+    """Make a version the active one of its process; the caller owns the transaction."""
     db.session.execute(
         update(ProcessVersion)
         .where(ProcessVersion.process_id == version.process_id, ProcessVersion.id != version.id)

@@ -49,7 +49,7 @@ def task_document(task, with_form=False, clock_view=None):
         "clock": clock_document(clock_view),
     }
     if with_form:
-        form = services.form_registry().get(task.form)
+        form = services.task_form(task)
         document["form_schema"] = form.schema
         document["choices"] = task_choices(task, form)
         suggestion = services.dispatch_suggestion(task, form)

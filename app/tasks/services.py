@@ -24,6 +24,7 @@ from ..engine.errors import EngineError
 from ..extensions import db
 from ..orgs.models import OrgUnit
 from ..processes import services as processes
+from ..processes import failures, version_forms
 from ..processes.events import finish_run
 from ..processes.forms import FieldError, validate_form
 from ..sla import clocks
@@ -47,6 +48,12 @@ SCOPES = ("all", "mine", "claimable")
 def form_registry():
     """Return the application's form registry."""
     return current_app.extensions["hotline.forms"]
+
+
+def task_form(task, spec_hash=None):
+    """Return the Form a task names: its process version's copy, else the forms folder's."""
+    spec_hash = spec_hash or version_forms.appeal_spec_hash(task.appeal_id)
+    return version_forms.version_form(spec_hash, task.form, form_registry())
 
 
 def _visible_condition(user):
@@ -156,8 +163,11 @@ def release_task(user, task_id):
 
 
 def complete_task(user, task_id, form_data):
-    """Validate the form and complete the task in one transaction; any failure changes nothing."""
-    with write_transaction():
+    """Validate the form and complete the task in one transaction; any failure changes nothing.
+
+    An engine failure is also queued for an administrator, in a transaction of its own.
+    """
+    with failures.recording_failures(), write_transaction():
         instance = processes.lock_instance_for_task(task_id)
         task = get_visible_task(user, task_id)
         if instance is None:
@@ -168,9 +178,9 @@ def complete_task(user, task_id, form_data):
         if task.status == "claimed" and task.assignee_id != user.id:
             raise TaskAlreadyClaimed(task_id)
 
-        form = form_registry().get(task.form)
+        form = task_form(task, instance.spec_hash)
         picks_units = has_unit_fields(form)
-        check_form(task.form, form_data, task.candidate_org if picks_units else None)
+        check_form(task.form, form_data, task.candidate_org if picks_units else None, spec_hash=instance.spec_hash)
         if picks_units:
             _record_override(user, task, form, form_data)
         workflow = processes.load_workflow(instance)
@@ -213,13 +223,14 @@ def _record_override(user, task, form, form_data):
             )
 
 
-def check_form(form_name, form_data, dispatching_unit=None, prefix=""):
+def check_form(form_name, form_data, dispatching_unit=None, prefix="", spec_hash=None):
     """Raise InvalidInput naming every invalid field of a form submission.
 
+    ``spec_hash`` names the process version whose stored forms come first.
     Unit fields are checked against ``dispatching_unit`` and, when valid, gain
     their derived kind fields in ``form_data``.
     """
-    form = form_registry().get(form_name)
+    form = version_forms.version_form(spec_hash, form_name, form_registry())
     errors = validate_form(form, form_data)
     if not errors and dispatching_unit is not None and has_unit_fields(form):
         errors = check_unit_fields(form, form_data, dispatching_unit)
@@ -243,8 +254,7 @@ def complete_loaded(user, task, instance, workflow, form_data):
         runner.complete_user_task(workflow, task.engine_task_id, form_data)
         withdraw_pending_extension(user, task, workflow, utcnow())
     except (WorkflowException, EngineError) as exc:
-        log.warning("task.complete_failed task_id=%s appeal_id=%s error=%s", task.id, task.appeal_id, exc)
-        raise WorkflowFailed(f"the process could not continue after task {task.id}: {exc}") from exc
+        raise _workflow_failed(exc, user, task, instance, form_data) from exc
 
     now = utcnow()
     values = {"status": "completed", "completed_at": now, "completed_by_id": user.id}
@@ -266,4 +276,15 @@ def complete_loaded(user, task, instance, workflow, form_data):
     )
     apply_effect(user, task, effect, effect_ids, form_data, now)
     # After the completion event, so an archive event written by the sync follows it.
-    finish_run(instance, workflow, task.appeal, known - {task.engine_task_id}, now)
+    try:
+        finish_run(instance, workflow, task.appeal, known - {task.engine_task_id}, now)
+    except (WorkflowException, EngineError) as exc:
+        raise _workflow_failed(exc, user, task, instance, form_data) from exc
+
+
+def _workflow_failed(exc, user, task, instance, form_data):
+    """Return the WorkflowFailed for an engine error during a completion, with what a retry needs."""
+    log.warning("task.complete_failed task_id=%s appeal_id=%s error=%s", task.id, task.appeal_id, exc)
+    failed = WorkflowFailed(f"the process could not continue after task {task.id}: {exc}")
+    failed.failure = failures.completion_failure(exc, instance, task, user, form_data)
+    return failed

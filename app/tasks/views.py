@@ -12,6 +12,7 @@ from ..core.db import utcnow
 from ..sla import services as sla_services
 from ..sla.presenters import task_clocks
 from ..handling.presenters import task_actions, task_context
+from ..processes.version_forms import appeal_spec_hash
 from ..web.formdata import form_values
 from ..handling.services import return_reasons
 from .api import task_choices
@@ -45,18 +46,18 @@ def task_list():
     )
 
 
-def _reply_values(context):
+def _reply_values(task, context):
     """Return the labelled values of the reply a review task checks, or []."""
     reply = context.get("reply")
     if reply is None:
         return []
     form_name, values, _, _ = reply
-    return form_values({"form_name": form_name, "form": values})
+    return form_values({"form_name": form_name, "form": values}, appeal_spec_hash(task.appeal_id))
 
 
 def _render_task(task, errors=None, values=None, status=200):
     context = task_context(task)
-    form = services.form_registry().get(task.form)
+    form = services.task_form(task)
     return render_template(
         "tasks/detail.html",
         task=task,
@@ -70,7 +71,7 @@ def _render_task(task, errors=None, values=None, status=200):
         can_act=services.can_act(current_user, task),
         actions=task_actions(task),
         context=context,
-        reply_values=_reply_values(context),
+        reply_values=_reply_values(task, context),
         return_reasons=return_reasons(),
     ), status
 
@@ -123,7 +124,7 @@ def task_resume_clocks(task_id):
 def task_complete(task_id):
     g.back_url = url_for("web.task_page", task_id=task_id)
     task = services.get_visible_task(current_user, task_id)
-    form = services.form_registry().get(task.form)
+    form = services.task_form(task)
     data = parse_submission(form.schema, request.form)
     try:
         services.complete_task(current_user, task_id, data)

@@ -5,6 +5,7 @@ from flask_babel import gettext
 
 from ..extensions import db
 from ..orgs.models import OrgUnit
+from ..processes.version_forms import version_form
 from .labels import ui_language
 
 
@@ -55,12 +56,15 @@ def _display_value(form, locale, key, value):
     return value
 
 
-def form_values(detail):
-    """Return [(label, value)] of a completed form in the user's language, or []."""
+def form_values(detail, spec_hash=None):
+    """Return [(label, value)] of a completed form in the user's language, or [].
+
+    ``spec_hash`` names the process version whose stored forms come first.
+    """
     values = detail.get("form")
     if not values or not detail.get("form_name"):
         return []
-    form = current_app.extensions["hotline.forms"].get(detail["form_name"])
+    form = version_form(spec_hash, detail["form_name"], current_app.extensions["hotline.forms"])
     locale = ui_language()
     # Fields the server derived (such as unit_kind) are not part of the form and are not shown.
     return [(form.label(locale, key), _display_value(form, locale, key, value)) for key, value in values.items() if key in form.fields]

@@ -1,0 +1,1 @@
+"""The process designer: drafts, validation, versions and migration of BPMN process models."""
