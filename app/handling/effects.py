@@ -65,13 +65,19 @@ def _add_dispatched_units(appeal_id, unit_ids, role, now):
             db.session.add(DispatchedUnit(appeal_id=appeal_id, unit_id=unit_id, role=role, created_at=now))
 
 
-def _settle_return(user, task, return_id, form_data, now):
-    request = db.session.get(ReturnRequest, return_id)
-    accepted = form_data.get("decision") == "accept"
-    request.status = "accepted" if accepted else "rejected"
+def _decided(model, request_id, user, now, reason):
+    """Load a return or extension request and record who decided it, when and why."""
+    request = db.session.get(model, request_id)
     request.decided_by_id = user.id
     request.decided_at = now
-    request.decision_reason = form_data.get("reason", "")
+    request.decision_reason = reason
+    return request
+
+
+def _settle_return(user, task, return_id, form_data, now):
+    request = _decided(ReturnRequest, return_id, user, now, form_data.get("reason", ""))
+    accepted = form_data.get("decision") == "accept"
+    request.status = "accepted" if accepted else "rejected"
     request.new_unit_id = form_data.get("unit_id") if accepted else None
     record_event("return.accepted" if accepted else "return.rejected", task.appeal_id, user.id, task.name, return_id=return_id)
     if accepted:
@@ -79,19 +85,13 @@ def _settle_return(user, task, return_id, form_data, now):
 
 
 def _decide_owner(user, task, return_id, form_data, now):
-    request = db.session.get(ReturnRequest, return_id)
-    request.decided_by_id = user.id
-    request.decided_at = now
-    request.decision_reason = form_data.get("note", "")
+    request = _decided(ReturnRequest, return_id, user, now, form_data.get("note", ""))
     request.new_unit_id = form_data.get("unit_id")
     _record_route(user, task, form_data, "owner_decision", now)
 
 
 def _settle_extension(user, task, extension_id, form_data, now):
-    request = db.session.get(ExtensionRequest, extension_id)
-    request.decided_by_id = user.id
-    request.decided_at = now
-    request.decision_reason = form_data.get("reason", "")
+    request = _decided(ExtensionRequest, extension_id, user, now, form_data.get("reason", ""))
     if form_data.get("decision") != "approve":
         request.status = "rejected"
         record_event("extension.rejected", task.appeal_id, user.id, task.name, extension_id=extension_id)

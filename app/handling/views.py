@@ -5,6 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..core.errors import Conflict, Forbidden, InvalidInput
+from ..tasks import services as tasks
+from ..tasks.views import render_task
 from ..web import web_bp
 from ..web.labels import describe_conflict
 from . import services
@@ -18,16 +20,22 @@ FIELD_MESSAGES = {
 }
 
 
-def _run(task_id, action, success_message):
+def _run(task_id, panel, action, success_message):
+    """Run a return or extension; on success go back to the task, else show it again with the panel open."""
     try:
         action()
-        flash(success_message, "success")
     except InvalidInput as exc:
         for field in exc.fields:
             flash(FIELD_MESSAGES[field]() if field in FIELD_MESSAGES else exc.fields[field], "error")
+        status = 422
     except (Conflict, Forbidden) as exc:
         flash(describe_conflict(exc), "error")
-    return redirect(url_for("web.task_page", task_id=task_id))
+        status = exc.status
+    else:
+        flash(success_message, "success")
+        return redirect(url_for("web.task_page", task_id=task_id))
+    task = tasks.get_visible_task(current_user, task_id)
+    return render_task(task, status=status, panel=panel, panel_values=request.form)
 
 
 @web_bp.post("/tasks/<int:task_id>/return")
@@ -36,6 +44,7 @@ def task_return(task_id):
     form = request.form
     return _run(
         task_id,
+        "return",
         lambda: services.return_task(current_user, task_id, form.get("reason_code", ""), form.get("reason_text", "")),
         _("The appeal was returned to the dispatcher with your reason."),
     )
@@ -47,6 +56,7 @@ def task_extension(task_id):
     form = request.form
     return _run(
         task_id,
+        "extension",
         lambda: services.request_extension(current_user, task_id, form.get("days", ""), form.get("grounds", "")),
         _("The extension request was sent to the dispatcher."),
     )

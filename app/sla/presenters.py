@@ -1,11 +1,12 @@
 """Clock figures for pages and the API: remaining working time and colour."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import or_, select
 
 from ..extensions import db
+from ..orgs.models import OrgUnit
 from .calendar import SHANGHAI
 from .models import SlaClock
 from .provider import calendar_for, windows_for_unit
@@ -30,6 +31,7 @@ class ClockView:
     enforced: bool
     human_task_id: int | None
     minutes_per_day: int
+    unit_name: str = ""
 
 
 def current_level(clock, now):
@@ -77,9 +79,14 @@ def view(clock, now):
 
 
 def appeal_clocks(appeal_id, now):
-    """Return every clock of an appeal, oldest first."""
-    clocks = db.session.scalars(select(SlaClock).where(SlaClock.appeal_id == appeal_id).order_by(SlaClock.id)).all()
-    return [view(clock, now) for clock in clocks]
+    """Return every clock of an appeal, oldest first, with the name of the unit it runs for."""
+    rows = db.session.execute(
+        select(SlaClock, OrgUnit.name)
+        .outerjoin(OrgUnit, OrgUnit.id == SlaClock.org_unit_id)
+        .where(SlaClock.appeal_id == appeal_id)
+        .order_by(SlaClock.id)
+    ).all()
+    return [replace(view(clock, now), unit_name=unit_name or "") for clock, unit_name in rows]
 
 
 def task_clocks(tasks, now):

@@ -55,7 +55,7 @@ def _reply_values(task, context):
     return form_values({"form_name": form_name, "form": values}, appeal_spec_hash(task.appeal_id))
 
 
-def _render_task(task, errors=None, values=None, status=200):
+def render_task(task, errors=None, values=None, status=200, panel=None, panel_values=None):
     context = task_context(task)
     form = services.task_form(task)
     return render_template(
@@ -73,13 +73,15 @@ def _render_task(task, errors=None, values=None, status=200):
         context=context,
         reply_values=_reply_values(task, context),
         return_reasons=return_reasons(),
+        panel=panel,
+        panel_values=panel_values or {},
     ), status
 
 
 @web_bp.get("/tasks/<int:task_id>")
 @login_required
 def task_page(task_id):
-    return _render_task(services.get_visible_task(current_user, task_id))
+    return render_task(services.get_visible_task(current_user, task_id))
 
 
 def _task_action(task_id, action, success_message):
@@ -129,7 +131,7 @@ def task_complete(task_id):
     try:
         services.complete_task(current_user, task_id, data)
     except InvalidInput as exc:
-        return _render_task(task, errors=exc.field_errors or exc.fields, values=request.form, status=422)
+        return render_task(task, errors=exc.field_errors or exc.fields, values=request.form, status=422)
     except (Conflict, Forbidden) as exc:
         flash(exc.message, "error")
         return redirect(url_for("web.task_page", task_id=task_id))

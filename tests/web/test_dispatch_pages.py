@@ -51,9 +51,12 @@ def test_returns_in_browser(app, client, live_server, page):
         sign_in(page, live_server, "nj_cgj_handler")
         open_task(page, live_server, number, "reply")
         page.click("#return-panel summary")
+        page.fill("#reason_text", "说明写了但没选原因")
         page.click("#return-submit")
         assert "请从列表中选择退回原因" in page.inner_text(".flash.error")
-        page.click("#return-panel summary")
+        # The panel stays open with the text typed so far.
+        assert page.get_attribute("#return-panel", "open") is not None
+        assert page.input_value("#reason_text") == "说明写了但没选原因"
         page.select_option("#reason_code", "not_our_duty")
         page.fill("#reason_text", HOSTILE_REASON)
         page.click("#return-submit")
