@@ -61,6 +61,7 @@ bench: install-dev
 	$(BIN)/python bench/sla_deadline.py
 	$(BIN)/python bench/sla_sweep.py
 	$(BIN)/python bench/designer_rejections.py
+	$(BIN)/python bench/intake.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
