@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 PAGE_LABELS = {
     # Process list
     "No process models yet.": _l("No process models yet."),
-    "Open": _l("Open"),
+    "Open": _l("Open the diagram"),
     "Versions": _l("Versions"),
     "Draft saved %(time)s by %(user)s": _l("Draft saved %(time)s by %(user)s"),
     "No draft": _l("No draft"),

@@ -67,20 +67,26 @@ def compile_restricted(source, mode):
 
 
 class _Deadline:
-    """A trace function that stops Python-level execution after a time limit."""
+    """A trace function that stops Python-level execution after a time limit.
+
+    It asks for an event per bytecode instruction, not per line: a loop written on
+    one line, such as ``while True: pass``, never starts a new line.
+    """
 
     def __init__(self, seconds):
         self.expires = time.monotonic() + seconds
 
     def __call__(self, frame, event, arg):
+        if event == "call":
+            frame.f_trace_opcodes = True
         if time.monotonic() > self.expires:
             raise ExpressionTimeout("script ran past its time limit")
         return self
 
 
 def _run_limited(code, namespace, seconds):
-    # NOTE: the trace function runs only between Python bytecode lines, so a single long C call
-    # (say sum(range(10**12))) is not interrupted until it returns.
+    # NOTE: the trace function runs only between Python bytecode instructions, so a single long
+    # C call (say sum(range(10**12))) is not interrupted until it returns.
     previous = sys.gettrace()
     sys.settrace(_Deadline(seconds))
     try:

@@ -202,7 +202,7 @@ def _replay(error, instance):
     if task is not None and task.status in ACTIVE_STATUSES and task.engine_task_id in known:
         form_data = json.loads(error.form_data or "{}")
         try:
-            check_form(task.form, form_data, appeal, spec_hash=instance.spec_hash)
+            check_form(task.form, form_data, task.candidate_org, spec_hash=instance.spec_hash)
         except InvalidInput:
             # The form changed with a migration: the task stays open for its user to complete again.
             outcome = "form_changed"
@@ -213,6 +213,25 @@ def _replay(error, instance):
     runner.fire_due_timers(workflow)
     finish_run(instance, workflow, appeal, known, utcnow())
     return outcome
+
+
+def resolve_for_completed_task(instance, task, user):
+    """Resolve the queued errors of a task its user has now completed, so no retry runs it twice.
+
+    Called only for instances marked errored, so other completions cost no query.
+    """
+    now = utcnow()
+    db.session.execute(
+        update(WorkflowError)
+        .where(WorkflowError.instance_id == instance.id, WorkflowError.human_task_id == task.id, WorkflowError.resolved_at.is_(None))
+        .values(resolved_at=now, resolved_by_id=user.id, resolution="completed_by_user")
+        .execution_options(synchronize_session=False)
+    )
+    others = db.session.scalar(
+        select(WorkflowError.id).where(WorkflowError.instance_id == instance.id, WorkflowError.resolved_at.is_(None)).limit(1)
+    )
+    if others is None:
+        apply_update(instance, errored=False)
 
 
 def _resolve(error, instance, admin, outcome):

@@ -274,6 +274,8 @@ def complete_loaded(user, task, instance, workflow, form_data):
         form=form_data,
         claimed_on_completion=claimed_on_completion,
     )
+    if instance.errored:
+        failures.resolve_for_completed_task(instance, task, user)
     apply_effect(user, task, effect, effect_ids, form_data, now)
     # After the completion event, so an archive event written by the sync follows it.
     try:

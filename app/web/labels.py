@@ -253,6 +253,13 @@ def describe_error(error):
     return gettext(str(getattr(error, "message", error)))
 
 
+def task_title(task):
+    """Return a task's title: translated for the shipped tasks, else the name the diagram gives it."""
+    if task.name in TASK_TITLE_LABELS:
+        return str(TASK_TITLE_LABELS[task.name])
+    return task.title or task.name
+
+
 def label(mapping, code):
     """Return the translated label of a code, or the code itself when it has none."""
     return mapping.get(code, code) if code is not None else ""
@@ -271,6 +278,7 @@ def template_helpers():
         "ROLE_LABELS": ROLE_LABELS,
         "EVENT_LABELS": EVENT_LABELS,
         "label": label,
+        "task_title": task_title,
         "describe_error": describe_error,
         "countdown": countdown,
         "local_time": format_local,

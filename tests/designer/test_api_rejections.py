@@ -42,6 +42,10 @@ HOSTILE_UPLOADS = {
         lambda pid: appeal_flow(pid, close_script="while True:\n    closure = 1"),
         ("dry_run", "dry_run_timeout", "0.25"),
     ),
+    "script loops forever on one line": (
+        lambda pid: appeal_flow(pid, close_script="while True: pass"),
+        ("dry_run", "dry_run_timeout", "0.25"),
+    ),
 }
 
 

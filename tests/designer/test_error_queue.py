@@ -204,3 +204,30 @@ def test_failed_message_queued_then_delivered(app, designer, admin, staff, route
     assert urgent_instance.pending_messages == 0
     assert not urgent_instance.errored
     assert open_errors == []
+
+
+def test_user_completion_resolves_queued_error(app, designer, admin, staff, route_suggestions):
+    process_id = new_process_id()
+    deploy(designer, process_id, appeal_flow(process_id, close_script=CLOSE_BY_URGENCY))
+    route_suggestions(process_id)
+    urgent = register(app, staff["agent"], urgency="urgent")
+    to_callback(app, staff, urgent)
+    task_id = staff["agent"].open_task(urgent, "callback")
+    assert staff["agent"].post(f"/tasks/{task_id}/complete", json={"data": CALLBACK}).status_code == 500
+    urgent_appeal, _, (error,) = state(app, urgent)
+
+    # After a fix, the agent completes the task again; the queued error must not run it a second time.
+    fix_and_migrate(designer, process_id, urgent_appeal.id, close_script='closure = callback["satisfaction"]')
+    assert staff["agent"].post(f"/tasks/{task_id}/complete", json={"data": CALLBACK}).status_code == 200
+    urgent_appeal, urgent_instance, open_errors = state(app, urgent)
+    assert urgent_appeal.status == "archived"
+    assert not urgent_instance.errored
+    assert open_errors == []
+
+    again = admin.post(f"/admin/workflow-errors/{error.id}/retry")
+    assert again.status_code == 409
+    assert again.get_json()["error"] == "workflow_error_resolved"
+    with app.app_context():
+        archived = [row.event for row in appeal_history(urgent_appeal.id)].count("appeal.archived")
+        db.session.remove()
+    assert archived == 1

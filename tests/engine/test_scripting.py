@@ -60,10 +60,25 @@ def test_script_does_not_mutate_nested_input():
     assert context["bag"] == {"items": [1, 2]}
 
 
-def test_endless_loop_stopped():
+@pytest.mark.parametrize(
+    "script",
+    [
+        "while True:\n    pass",
+        "while True: pass",
+        "x = 0\nwhile x >= 0: x += 1",
+        "found = any(n < 0 for n in range(10 ** 12))",
+    ],
+)
+def test_endless_loop_stopped(script):
     environment = RestrictedEnvironment(time_limit=0.2)
     with pytest.raises(ExpressionTimeout):
-        environment.execute("while True:\n    pass", {})
+        environment.execute(script, {})
+
+
+def test_endless_expression_stopped():
+    environment = RestrictedEnvironment(time_limit=0.2)
+    with pytest.raises(ExpressionTimeout):
+        environment.evaluate("any(n < 0 for n in range(10 ** 12))", {})
 
 
 def test_syntax_error_reports_line():

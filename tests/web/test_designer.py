@@ -318,6 +318,9 @@ def test_lane_and_timer_edits_linted(live_server, page):
     expect(page.locator("#bio-properties-panel-hotline-timer-expression")).to_have_value("callback_timeout")
     page.fill("#bio-properties-panel-hotline-timer-expression", "P3D")
     expect(page.locator(".bjsl-button.bjsl-button-error")).to_be_visible()
+    # The error count and markers need a colour of their own; without it they were white on nothing.
+    colour = page.eval_on_selector(".bjsl-button.bjsl-button-error", "button => getComputedStyle(button).backgroundColor")
+    assert colour not in ("rgba(0, 0, 0, 0)", "transparent", "")
     page.fill("#bio-properties-panel-hotline-timer-expression", '"P3D"')
     expect(page.locator(".bjsl-button.bjsl-button-success")).to_be_visible()
 

@@ -103,7 +103,7 @@ function migrationRow(appeal) {
     h('td', {}, checkbox),
     h('td', {}, appeal.number),
     h('td', {}, String(appeal.from_version)),
-    h('td', {}, appeal.waiting_at || ''),
+    h('td', {}, (appeal.waiting_at || []).join(', ')),
     h('td', {}, appeal.safe ? translate('Safe') : translate('Unsafe')),
     h('td', {}, appeal.reason || '')
   );
