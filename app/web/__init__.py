@@ -56,3 +56,4 @@ from ..sla import views as sla_views  # noqa: E402,F401
 from ..orgs import views as org_views  # noqa: E402,F401
 from ..handling import views as handling_views  # noqa: E402,F401
 from ..designer import views as designer_views  # noqa: E402,F401
+from ..processes import views as process_views  # noqa: E402,F401

@@ -231,3 +231,33 @@ def test_user_completion_resolves_queued_error(app, designer, admin, staff, rout
         archived = [row.event for row in appeal_history(urgent_appeal.id)].count("appeal.archived")
         db.session.remove()
     assert archived == 1
+
+
+def test_error_queue_page(app, client, designer, admin, staff, route_suggestions):
+    from app.demo.loader import DEMO_PASSWORD
+
+    process_id = new_process_id()
+    deploy(designer, process_id, appeal_flow(process_id, close_script=CLOSE_BY_URGENCY))
+    route_suggestions(process_id)
+    urgent = register(app, staff["agent"], urgency="urgent")
+    to_callback(app, staff, urgent)
+    task_id = staff["agent"].open_task(urgent, "callback")
+    assert staff["agent"].post(f"/tasks/{task_id}/complete", json={"data": CALLBACK}).status_code == 500
+    urgent_appeal, _, (error,) = state(app, urgent)
+
+    client.post("/login", data={"username": "nj_agent", "password": DEMO_PASSWORD})
+    assert client.get("/admin/workflow-errors").status_code == 403
+    client.post("/logout")
+    client.post("/login", data={"username": "admin", "password": DEMO_PASSWORD})
+    page = client.get("/admin/workflow-errors").get_data(as_text=True)
+    assert f'data-error="{error.id}"' in page
+    assert urgent in page
+
+    # Before the fix the retry fails and the page says so; after it the appeal is archived.
+    failed = client.post(f"/admin/workflow-errors/{error.id}/retry", follow_redirects=True).get_data(as_text=True)
+    assert f'data-error="{error.id}"' in failed
+    assert 'class="flash error"' in failed
+    fix_and_migrate(designer, process_id, urgent_appeal.id, close_script='closure = callback["satisfaction"]')
+    done = client.post(f"/admin/workflow-errors/{error.id}/retry", follow_redirects=True).get_data(as_text=True)
+    assert f'data-error="{error.id}"' not in done
+    assert state(app, urgent)[0].status == "archived"
