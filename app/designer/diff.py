@@ -3,16 +3,30 @@
 import difflib
 import json
 
+from lxml import etree
+
 from SpiffWorkflow.bpmn.util.diff import SpecDiff
 
 from ..engine.serialization import SERIALIZER
+from ..engine.xml_guard import parse_untrusted_xml
 from ..processes.services import SPEC_CACHE
 from ..processes.version_forms import version_forms
 from .services import get_version
 
 
+def _normalized_xml(text):
+    """Re-indent a stored BPMN file the same way whatever tool wrote it, so the diff shows content changes."""
+    root = parse_untrusted_xml(text)
+    for element in root.iter():
+        if element.text is not None and not element.text.strip():
+            element.text = None
+        if element.tail is not None and not element.tail.strip():
+            element.tail = None
+    return etree.tostring(root, pretty_print=True, encoding="unicode")
+
+
 def _file_texts(version):
-    texts = dict(json.loads(version.documents))
+    texts = {name: _normalized_xml(text) for name, text in json.loads(version.documents).items()}
     for name, schema in version_forms(version).items():
         texts[f"forms/{name}"] = json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     return texts

@@ -99,6 +99,9 @@ EVENT_LABELS = {
     "clock.resumed": _l("Clock resumed"),
     "clock.recomputed": _l("Deadline recomputed"),
     "timer.fired": _l("Timer fired"),
+    "appeal.migrated": _l("Moved to another process version"),
+    "workflow.failed": _l("Process error"),
+    "workflow_error.retried": _l("Process error retried"),
     "message.received": _l("Message received"),
     "message.queued": _l("Message queued"),
 }
