@@ -78,6 +78,10 @@ def test_sibling_department_web_sweep(app, client):
         if "<int:task_id>" in rule or "<number>" in rule:
             # The not-found page links back to the requested path, so only the content is checked.
             assert response.status_code == 404, (method, rule, response.status_code)
+            if method == "GET":
+                assert "不在本单位的管辖范围内" in body, rule
+            if method == "GET":
+                assert "不在本单位的管辖范围内" in body, rule
         else:
             assert response.status_code in (200, 302, 403, 405, 422), (method, rule, response.status_code)
             assert number not in body, (method, rule)
