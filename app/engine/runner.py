@@ -81,9 +81,12 @@ def find_ready_task(workflow, task_id):
 
 
 def complete_user_task(workflow, task_id, form_data):
-    """Store the form data under the task's id, complete it and run engine steps."""
-    task = find_ready_task(workflow, task_id)
+    """Find the READY user task by id, complete it with the form data and run engine steps."""
+    return complete_ready_task(workflow, find_ready_task(workflow, task_id), form_data)
 
+
+def complete_ready_task(workflow, task, form_data):
+    """Store the form data under the task's id, complete the task and run engine steps."""
     # A deep copy keeps the caller's nested values out of the task tree, where
     # SpiffWorkflow shares nested objects between snapshots.
     task.data[task.task_spec.bpmn_id or task.task_spec.name] = copy.deepcopy(form_data)

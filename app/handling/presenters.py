@@ -68,13 +68,13 @@ def appeal_extensions(appeal_id):
     return db.session.scalars(query).all()
 
 
-def assist_replies(appeal_id):
-    """Return [(unit name, opinion, time)] of the assisting departments' completed replies."""
-    rows = [
-        row
-        for row in appeal_history(appeal_id)
-        if row.event == "task.completed" and row.task_name == "assist_reply"
-    ]
+def _completed(history, task_name):
+    return [row for row in history if row.event == "task.completed" and row.task_name == task_name]
+
+
+def assist_replies(history):
+    """Return [(unit name, opinion, time)] of the assisting departments' completed replies in an appeal's history."""
+    rows = _completed(history, "assist_reply")
     task_ids = [event_detail(row).get("task_id") for row in rows]
     units = dict(db.session.execute(select(HumanTask.id, HumanTask.candidate_org_id).where(HumanTask.id.in_(task_ids))).all())
     names = _unit_names(units.values())
@@ -117,13 +117,9 @@ def task_actions(task):
 REPLY_TASKS = {"review": "reply", "rework_review": "rework"}
 
 
-def latest_reply(appeal_id, reply_task_name):
-    """Return (form name, form values, unit name, time) of the appeal's latest completed reply task, or None."""
-    rows = [
-        row
-        for row in appeal_history(appeal_id)
-        if row.event == "task.completed" and row.task_name == reply_task_name
-    ]
+def latest_reply(history, reply_task_name):
+    """Return (form name, form values, unit name, time) of the latest completed reply task in a history, or None."""
+    rows = _completed(history, reply_task_name)
     if not rows:
         return None
     detail = event_detail(rows[-1])
@@ -134,13 +130,13 @@ def latest_reply(appeal_id, reply_task_name):
 def task_context(task):
     """Return what a task's page shows besides the form: the request it decides, replies to combine or review."""
     context = {}
-    if task.name in REPLY_TASKS:
-        context["reply"] = latest_reply(task.appeal_id, REPLY_TASKS[task.name])
-        context["assist_replies"] = assist_replies(task.appeal_id)
+    if task.name in REPLY_TASKS or task.name == "reply":
+        history = appeal_history(task.appeal_id)
+        context["assist_replies"] = assist_replies(history)
+        if task.name in REPLY_TASKS:
+            context["reply"] = latest_reply(history, REPLY_TASKS[task.name])
     if task.name in ("return_review", "decide_owner", "reply"):
         context["returns"] = appeal_returns(task.appeal_id)
     if task.name == "extension_review":
         context["extensions"] = [request for request in appeal_extensions(task.appeal_id) if request.status == "pending"]
-    if task.name == "reply":
-        context["assist_replies"] = assist_replies(task.appeal_id)
     return {key: value for key, value in context.items() if value}

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from ..audit.services import record_event
 from ..core.db import apply_update, utcnow, write_transaction
-from ..core.errors import InvalidInput, TaskAlreadyClaimed, TaskNotFound, TaskNotOpen, WorkflowFailed
+from ..core.errors import InvalidInput, WorkflowFailed
 from ..engine import runner
 from ..engine.errors import EngineError
 from ..extensions import db
@@ -80,20 +80,6 @@ def check_extension_input(days, grounds):
     return format(value.normalize(), "f"), text
 
 
-def _acting_task(user, task_id):
-    """Lock the instance and return (instance, task) for a department user acting on an open task."""
-    instance = processes.lock_instance_for_task(task_id)
-    task = tasks.get_visible_task(user, task_id)
-    if instance is None:
-        raise TaskNotFound(task_id)
-    tasks.check_can_act(user, task)
-    if task.status not in tasks.ACTIVE_STATUSES:
-        raise TaskNotOpen(task_id, task.status)
-    if task.status == "claimed" and task.assignee_id != user.id:
-        raise TaskAlreadyClaimed(task_id)
-    return instance, task
-
-
 def running_clock(task_id, kinds):
     """Return the task's first running clock of these kinds, or None."""
     query = select(SlaClock).where(SlaClock.human_task_id == task_id, SlaClock.kind.in_(kinds), SlaClock.status == "running")
@@ -112,7 +98,7 @@ def return_task(user, task_id, reason_code, reason_text):
     """Return the appeal of a reply task to its dispatcher with a standard reason and free text."""
     text = check_return_input(reason_code, reason_text)
     with write_transaction():
-        instance, task = _acting_task(user, task_id)
+        instance, task = tasks.lock_acting_task(user, task_id)
         if "return" not in task.clock_classes.split(","):
             raise NotReturnable(task_id)
         now = utcnow()
@@ -167,7 +153,7 @@ def request_extension(user, task_id, days, grounds):
     """Ask the dispatching unit for more working time on a task, before its reply deadline."""
     days_text, grounds_text = check_extension_input(days, grounds)
     with write_transaction():
-        instance, task = _acting_task(user, task_id)
+        instance, task = tasks.lock_acting_task(user, task_id)
         clock = running_clock(task.id, REPLY_CLOCK_KINDS)
         if clock is None:
             raise NotExtendable(task_id)

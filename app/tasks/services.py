@@ -162,22 +162,31 @@ def release_task(user, task_id):
     return task
 
 
+def lock_acting_task(user, task_id):
+    """Lock the task's workflow instance and return (instance, task) when the user may act on the open task.
+
+    Runs inside the caller's write transaction; raises TaskNotFound, Forbidden,
+    TaskNotOpen or TaskAlreadyClaimed otherwise.
+    """
+    instance = processes.lock_instance_for_task(task_id)
+    task = get_visible_task(user, task_id)
+    if instance is None:
+        raise TaskNotFound(task_id)
+    check_can_act(user, task)
+    if task.status not in ACTIVE_STATUSES:
+        raise TaskNotOpen(task_id, task.status)
+    if task.status == "claimed" and task.assignee_id != user.id:
+        raise TaskAlreadyClaimed(task_id)
+    return instance, task
+
+
 def complete_task(user, task_id, form_data):
     """Validate the form and complete the task in one transaction; any failure changes nothing.
 
     An engine failure is also queued for an administrator, in a transaction of its own.
     """
     with failures.recording_failures(), write_transaction():
-        instance = processes.lock_instance_for_task(task_id)
-        task = get_visible_task(user, task_id)
-        if instance is None:
-            raise TaskNotFound(task_id)
-        check_can_act(user, task)
-        if task.status not in ACTIVE_STATUSES:
-            raise TaskNotOpen(task_id, task.status)
-        if task.status == "claimed" and task.assignee_id != user.id:
-            raise TaskAlreadyClaimed(task_id)
-
+        instance, task = lock_acting_task(user, task_id)
         form = task_form(task, instance.spec_hash)
         picks_units = has_unit_fields(form)
         check_form(task.form, form_data, task.candidate_org if picks_units else None, spec_hash=instance.spec_hash)
@@ -249,9 +258,10 @@ def complete_loaded(user, task, instance, workflow, form_data):
     """
     known = {str(ready.id) for ready in runner.ready_user_tasks(workflow)}
     try:
-        effect, effect_ids = read_context(runner.find_ready_task(workflow, task.engine_task_id))
+        engine_task = runner.find_ready_task(workflow, task.engine_task_id)
+        effect, effect_ids = read_context(engine_task)
         check_decision(effect, effect_ids, form_data)
-        runner.complete_user_task(workflow, task.engine_task_id, form_data)
+        runner.complete_ready_task(workflow, engine_task, form_data)
         withdraw_pending_extension(user, task, workflow, utcnow())
     except (WorkflowException, EngineError) as exc:
         raise _workflow_failed(exc, user, task, instance, form_data) from exc
