@@ -19,8 +19,8 @@ class Problem:
     """One reason a process model cannot be saved or deployed.
 
     ``template`` is an English message with ``%(name)s`` placeholders filled
-    from ``params``; ``path`` and ``keyword`` locate a problem inside a form
-    schema (a JSON pointer and the offending keyword).
+    from ``params``. For a problem inside a form schema, ``path`` is its JSON
+    pointer and ``keyword`` the offending keyword.
     """
 
     stage: str

@@ -69,8 +69,8 @@ def compile_restricted(source, mode):
 class _Deadline:
     """A trace function that stops Python-level execution after a time limit.
 
-    It asks for an event per bytecode instruction, not per line: a loop written on
-    one line, such as ``while True: pass``, never starts a new line.
+    It requests an event per bytecode instruction, not per line, because a loop
+    written on one line, such as ``while True: pass``, never starts a new line.
     """
 
     def __init__(self, seconds):

@@ -68,9 +68,9 @@ def check_unit_fields(form, data, dispatching_unit):
         unit = db.session.get(OrgUnit, data[name])
         allowed = _below(unit, dispatching_unit) and (widget == "unit" or not is_centre(unit))
         if not allowed:
-            what = "a department or lower centre" if widget == "unit" else "a department"
+            allowed_kinds = "a department or lower centre" if widget == "unit" else "a department"
             errors.append(
-                FieldError(name, "unknown_unit", f"Must be the id of {what} under {dispatching_unit.name}.", {"unit": dispatching_unit.name})
+                FieldError(name, "unknown_unit", f"Must be the id of {allowed_kinds} under {dispatching_unit.name}.", {"unit": dispatching_unit.name})
             )
             continue
         kinds[kind_field(name)] = "centre" if is_centre(unit) else "department"

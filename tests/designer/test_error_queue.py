@@ -253,7 +253,7 @@ def test_error_queue_page(app, client, designer, admin, staff, route_suggestions
     assert f'data-error="{error.id}"' in page
     assert urgent in page
 
-    # Before the fix the retry fails and the page says so; after it the appeal is archived.
+    # Before the fix the retry fails with an error notice; after it the appeal is archived.
     failed = client.post(f"/admin/workflow-errors/{error.id}/retry", follow_redirects=True).get_data(as_text=True)
     assert f'data-error="{error.id}"' in failed
     assert 'class="flash error"' in failed

@@ -29,7 +29,8 @@ def with_extra_task(documents):
     text = documents["complaint.bpmn"].decode("utf-8")
     flow = '<bpmn:sequenceFlow id="flow_handling_to_callback" sourceRef="handling" targetRef="callback"/>'
     incoming = "<bpmn:incoming>flow_handling_to_callback</bpmn:incoming>\n      <bpmn:outgoing>flow_callback_to_callback_gateway</bpmn:outgoing>"
-    assert flow in text and incoming in text
+    assert flow in text
+    assert incoming in text
     text = text.replace(flow, EXTRA_TASK).replace(incoming, incoming.replace("flow_handling_to_callback", "flow_extra_to_callback"))
     return dict(documents, **{"complaint.bpmn": text.encode("utf-8")})
 

@@ -91,7 +91,7 @@ def test_sibling_department_web_sweep(app, client):
 
 def test_department_sees_only_its_tasks(app, client):
     number, _ = cgj_appeal(app, client)
-    # The lead gets its reply task after the assisting reply, but sees the appeal from the dispatch on.
+    # The lead gets its reply task after the assisting reply, but may open the appeal from the dispatch on.
     assert ApiUser(client, "nj_cgj_handler").get(f"/appeals/{number}").get_json()["status"] == "co_handling"
     for username, expected in (("nj_cgj_handler", set()), ("nj_scjgj_handler", {"assist_reply"}), ("nj_zjj_handler", set())):
         user = ApiUser(client, username)

@@ -63,7 +63,7 @@ def test_returns_in_browser(app, client, live_server, page):
         page.wait_for_selector("#task-status[data-status='returned']")
         sign_out(page)
 
-        # The dispatcher sees the reason as text and accepts with the preselected next suggestion.
+        # The reason shows as text, and the dispatcher accepts with the preselected next suggestion.
         sign_in(page, live_server, "nj_dispatcher")
         open_task(page, live_server, number, "return_review")
         assert HOSTILE_REASON in page.inner_text("#returns")
@@ -94,7 +94,7 @@ def test_returns_in_browser(app, client, live_server, page):
         page.wait_for_selector("#appeal-status[data-status='dispatched']")
         sign_out(page)
 
-        # The housing bureau sees the rejection and returns a third time, which goes to a supervisor.
+        # The rejection reason shows on the housing bureau's task; its third return goes to a supervisor.
         sign_in(page, live_server, "nj_zjj_handler")
         open_task(page, live_server, number, "reply")
         assert "涉及小区公共部位，属住建部门职责。" in page.inner_text("#returns")
